@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# README command 2 (and .ci/run): install deps, build, run every test suite,
+# then again under ASan+UBSan, then under Valgrind memcheck.
+#   scripts/test.sh            everything
+#   XL_TEST_QUICK=1 scripts/test.sh   only the plain build (for a quick local loop)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+
+scripts/deps.sh
+
+step() { printf '\n=== %s (%ss since start)\n' "$*" "$SECONDS"; }
+
+step "plain build (-Wall -Wextra -Werror)"
+[ -d build/test ] || meson setup build/test --buildtype=debugoptimized >/dev/null
+meson compile -C build/test
+step "meson test: every suite"
+meson test -C build/test --print-errorlogs --num-processes 2
+
+[ "${XL_TEST_QUICK:-0}" = 1 ] && exit 0
+
+step "ASan+UBSan build"
+[ -d build/asan ] || meson setup build/asan -Db_sanitize=address,undefined -Db_lundef=false \
+	--buildtype=debug >/dev/null
+meson compile -C build/asan
+step "meson test under ASan+UBSan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	meson test -C build/asan --print-errorlogs --num-processes 2 --no-suite perf
+
+step "meson test under Valgrind memcheck"
+meson test -C build/test --setup valgrind --print-errorlogs --num-processes 2 --no-suite perf
+
+step "all green"
