@@ -32,36 +32,31 @@
 #include <stdint.h>
 #include <xlane/common.h>
 
+#include "steer.h" /* XL_PIN_ROOT, XL_MAX_QUEUES, enum xl_rule_action, map names */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/** Where every instance pins its objects: XL_PIN_ROOT "/" ifname "/" name. */
-#define XL_PIN_ROOT "/sys/fs/bpf/xlane"
+/* Every instance pins its objects in XL_PIN_ROOT "/" ifname "/" (steer.h, XL_PIN_DIR_FMT). */
 /** The daemon statistics map's pin name. */
 #define XL_PIN_DSTATS "xl_dstats"
 /** The bpf_link pin name. */
 #define XL_PIN_LINK "xl_link"
-/** Most queues one instance serves. */
-#define XL_MAX_QUEUES 64
 /** Most steering-program counters in a snapshot. */
 #define XL_STEER_MAX_COUNTERS 64
 
 struct xl_control;
 
-/** Rule kinds; precedence (see xdp_prog/steer.h): exact 5-tuple, then port(+daddr), then prefix. */
+/**
+ * Rule kinds; precedence (xdp_prog/steer.h): exact 5-tuple, then port + daddr, then port, then
+ * prefix, then the hot set.
+ */
 enum xl_rule_kind {
 	XL_RULE_EXACT = 1, /**< protocol + both addresses + both ports */
 	XL_RULE_PORT,      /**< protocol + destination port, optionally + destination address */
 	XL_RULE_PREFIX,    /**< destination prefix (LPM), any protocol */
 	XL_RULE_KIND_MAX,
-};
-
-/** What a matching rule does. */
-enum xl_rule_action {
-	XL_ACT_FAST = 0, /**< steer to the fast lane (the AF_XDP socket of the RX queue) */
-	XL_ACT_PASS,     /**< explicit kernel pass (carves an exception out of broader rules) */
-	XL_ACT_MAX,
 };
 
 /**
@@ -70,9 +65,10 @@ enum xl_rule_action {
  * first 4 bytes. Ports are in HOST byte order.
  */
 struct xl_rule_spec {
-	uint32_t id;            /**< rule id (> 0), reported back with hits; chosen by the caller */
+	uint32_t id;            /**< rule id, 0..XL_RULE_ID_MAX-1, unique across kinds; chosen by
+				  *  the caller; its xl_hits counter */
 	uint8_t kind;           /**< enum xl_rule_kind */
-	uint8_t action;         /**< enum xl_rule_action */
+	uint8_t action;         /**< enum xl_rule_action (steer.h): XL_ACT_FAST or XL_ACT_PASS */
 	uint8_t family;         /**< AF_INET or AF_INET6 */
 	uint8_t proto;          /**< IPPROTO_UDP or IPPROTO_TCP (0 for XL_RULE_PREFIX) */
 	uint8_t prefix_len;     /**< XL_RULE_PREFIX: 0..32 or 0..128 */
