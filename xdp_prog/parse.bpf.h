@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Header parsing for xl_steer: Ethernet, up to XL_VLAN_MAX VLAN tags, IPv4 (options, fragments),
+ * IPv6 (extension header walk bounded by XL_IPV6_EXT_MAX), UDP and TCP. The exact rules, their
+ * order and the pass reason of each failure are specified in steer.h ("Parsing"); this file is
+ * their only BPF implementation. Nothing here writes to the packet.
+ */
+#ifndef XL_PARSE_BPF_H
+#define XL_PARSE_BPF_H
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "steer.h"
+
+/* Returned by xl_parse() when the frame is a fully parsed UDP/TCP packet. */
+#define XL_PARSE_OK XL_PASS_MAX
+
+/*
+ * Largest offset a header may start at. XDP frames (linear part) are smaller than a page, so
+ * this bound never changes a verdict; it only gives the verifier a range for variable offsets.
+ */
+#define XL_MAX_OFF 0x3fffU
+
+#define XL_ETH_P_8021Q 0x8100
+#define XL_ETH_P_8021AD 0x88A8
+#define XL_ETH_P_IP 0x0800
+#define XL_ETH_P_IPV6 0x86DD
+
+#define XL_NH_HOPOPTS 0
+#define XL_NH_ROUTING 43
+#define XL_NH_FRAGMENT 44
+#define XL_NH_DSTOPTS 60
+
+struct xl_pkt {
+	void *data;
+	void *data_end;
+	__u32 limit; /* offset of `end` (see steer.h) */
+	__u32 len; /* frame length (linear part) */
+};
+
+/* Pointer to len bytes at off, or NULL if they do not all lie before `end`. */
+static __always_inline void *xl_hdr(const struct xl_pkt *p, __u32 off, const __u32 len)
+{
+	void *h;
+
+	if (off > XL_MAX_OFF || off + len > p->limit)
+		return NULL;
+	h = p->data + off;
+	if (h + len > p->data_end)
+		return NULL;
+	return h;
+}
+
+static __always_inline int xl_parse_l4(struct xl_pkt *p, __u32 off, __u8 proto,
+				       struct xl_flow_key *key)
+{
+	if (proto == IPPROTO_UDP) {
+		__be16 *udp = xl_hdr(p, off, 8);
+		__u16 ulen;
+
+		if (!udp)
+			return XL_PASS_TRUNCATED;
+		ulen = bpf_ntohs(udp[2]);
+		if (ulen < 8 || ulen > p->limit - off)
+			return XL_PASS_BAD_L4;
+		key->sport = udp[0];
+		key->dport = udp[1];
+	} else if (proto == IPPROTO_TCP) {
+		__u8 *tcp = xl_hdr(p, off, 20);
+		__u32 doff;
+
+		if (!tcp)
+			return XL_PASS_TRUNCATED;
+		doff = (tcp[12] >> 4) * 4;
+		if (doff < 20)
+			return XL_PASS_BAD_L4;
+		if (off + doff > p->limit)
+			return XL_PASS_TRUNCATED;
+		key->sport = ((__be16 *)tcp)[0];
+		key->dport = ((__be16 *)tcp)[1];
+	} else {
+		return XL_PASS_NOT_L4;
+	}
+	key->proto = proto;
+	return XL_PARSE_OK;
+}
+
+static __always_inline int xl_parse_ipv4(struct xl_pkt *p, __u32 off, struct xl_flow_key *key)
+{
+	__u8 *ip = xl_hdr(p, off, 20);
+	__u32 ihl, tot;
+
+	if (!ip)
+		return XL_PASS_TRUNCATED;
+	ihl = (ip[0] & 0x0f) * 4;
+	if ((ip[0] >> 4) != 4 || ihl < 20)
+		return XL_PASS_BAD_IPV4;
+	if (off + ihl > p->limit)
+		return XL_PASS_TRUNCATED;
+	tot = bpf_ntohs(*(__be16 *)(ip + 2));
+	if (tot < ihl || tot > p->limit - off)
+		return XL_PASS_BAD_IPV4;
+	p->limit = off + tot;
+	/* MF (0x2000) or a fragment offset (0x1fff): every piece goes to the kernel. */
+	if (*(__be16 *)(ip + 6) & bpf_htons(0x3fff))
+		return XL_PASS_FRAGMENT;
+	key->family = XL_FAMILY_V4;
+	key->saddr[0] = *(__be32 *)(ip + 12);
+	key->daddr[0] = *(__be32 *)(ip + 16);
+	return xl_parse_l4(p, off + ihl, ip[9], key);
+}
+
+static __always_inline int xl_parse_ipv6(struct xl_pkt *p, __u32 off, struct xl_flow_key *key)
+{
+	__u8 *ip = xl_hdr(p, off, 40);
+	__u32 plen, i;
+	__u8 nh;
+
+	if (!ip)
+		return XL_PASS_TRUNCATED;
+	if ((ip[0] >> 4) != 6)
+		return XL_PASS_BAD_IPV6;
+	plen = bpf_ntohs(*(__be16 *)(ip + 4));
+	if (40 + plen > p->limit - off)
+		return XL_PASS_BAD_IPV6;
+	p->limit = off + 40 + plen;
+	key->family = XL_FAMILY_V6;
+	__builtin_memcpy(key->saddr, ip + 8, 16);
+	__builtin_memcpy(key->daddr, ip + 24, 16);
+	nh = ip[6];
+	off += 40;
+
+#pragma unroll
+	for (i = 0; i < XL_IPV6_EXT_MAX; i++) {
+		__u8 *ext;
+
+		if (nh != XL_NH_HOPOPTS && nh != XL_NH_ROUTING && nh != XL_NH_DSTOPTS &&
+		    nh != XL_NH_FRAGMENT)
+			break;
+		ext = xl_hdr(p, off, 8);
+		if (!ext)
+			return XL_PASS_TRUNCATED;
+		if (nh == XL_NH_FRAGMENT) {
+			/* offset (upper 13 bits) != 0 or M flag (bit 0): a real fragment */
+			if (*(__be16 *)(ext + 2) & bpf_htons(0xfff9))
+				return XL_PASS_FRAGMENT;
+			off += 8;
+		} else {
+			off += ((__u32)ext[1] + 1) * 8;
+			if (off > p->limit)
+				return XL_PASS_TRUNCATED;
+		}
+		nh = ext[0];
+	}
+	if (nh == XL_NH_HOPOPTS || nh == XL_NH_ROUTING || nh == XL_NH_DSTOPTS ||
+	    nh == XL_NH_FRAGMENT)
+		return XL_PASS_IPV6_EXT_DEPTH;
+	return xl_parse_l4(p, off, nh, key);
+}
+
+/**
+ * xl_parse() - classify a frame into a flow key.
+ * Return: XL_PARSE_OK with *key filled (padding and unused address words zero), or the
+ * enum xl_pass_reason that sends the frame to the kernel.
+ */
+static __always_inline int xl_parse(struct xl_pkt *p, struct xl_flow_key *key)
+{
+	__u16 *eth = xl_hdr(p, 0, ETH_HLEN);
+	__u32 off = ETH_HLEN, i;
+	__be16 type;
+
+	if (!eth)
+		return XL_PASS_TRUNCATED;
+	type = eth[6];
+
+#pragma unroll
+	for (i = 0; i < XL_VLAN_MAX + 1; i++) {
+		__be16 *tag;
+
+		if (type != bpf_htons(XL_ETH_P_8021Q) && type != bpf_htons(XL_ETH_P_8021AD))
+			break;
+		if (i == XL_VLAN_MAX)
+			return XL_PASS_VLAN_DEPTH;
+		tag = xl_hdr(p, off, 4);
+		if (!tag)
+			return XL_PASS_TRUNCATED;
+		type = tag[1];
+		off += 4;
+	}
+
+	if (type == bpf_htons(XL_ETH_P_IP))
+		return xl_parse_ipv4(p, off, key);
+	if (type == bpf_htons(XL_ETH_P_IPV6))
+		return xl_parse_ipv6(p, off, key);
+	return XL_PASS_NOT_IP;
+}
+
+#endif /* XL_PARSE_BPF_H */

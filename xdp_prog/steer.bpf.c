@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * xl_steer: the XDP program of xlane. Parse -> rules -> hot set (+ detection) -> redirect to
+ * the AF_XDP socket of the RX queue, or XDP_PASS untouched with a counted reason. The behaviour
+ * is specified in steer.h; this file only wires the pieces together.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "steer.h"
+#include "maps.bpf.h"
+#include "parse.bpf.h"
+#include "rules.bpf.h"
+#include "hot.bpf.h"
+
+static __always_inline int xl_pass(struct xl_stats *st, int reason)
+{
+	if (reason >= 0 && reason < XL_PASS_MAX)
+		st->passed[reason] += 1;
+	return XDP_PASS;
+}
+
+static __always_inline int xl_fast(struct xdp_md *ctx, struct xl_stats *st, int via)
+{
+	if (bpf_redirect_map(&xl_xsks, ctx->rx_queue_index, XDP_PASS) == XDP_REDIRECT) {
+		if (via >= 0 && via < XL_VIA_MAX)
+			st->steered[via] += 1;
+		return XDP_REDIRECT;
+	}
+	st->fallbacks += 1;
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int xl_steer(struct xdp_md *ctx)
+{
+	struct xl_pkt p = {
+		.data = (void *)(long)ctx->data,
+		.data_end = (void *)(long)ctx->data_end,
+	};
+	struct xl_flow_key key = {};
+	struct xl_match m;
+	struct xl_stats *st;
+	struct xl_cfg *cfg;
+	__u32 zero = 0;
+	int ret;
+
+	st = bpf_map_lookup_elem(&xl_stats, &zero);
+	cfg = bpf_map_lookup_elem(&xl_cfg, &zero);
+	if (!st || !cfg)
+		return XDP_PASS;
+	st->seen += 1;
+	p.len = p.data_end - p.data;
+	p.limit = p.len;
+
+	ret = xl_parse(&p, &key);
+	if (ret != XL_PARSE_OK)
+		return xl_pass(st, ret);
+
+	m = xl_rules_match(cfg->flags, &key);
+	if (m.rule) {
+		xl_rule_hit(m.rule);
+		if (m.rule->action != XL_ACT_FAST)
+			return xl_pass(st, XL_PASS_RULE);
+		return xl_fast(ctx, st, m.via);
+	}
+
+	if (cfg->flags & XL_CFG_F_HOT) {
+		__u64 now = (cfg->flags & XL_CFG_F_TEST_CLOCK) ? cfg->test_clock_ns
+							       : bpf_ktime_get_coarse_ns();
+		struct xl_hot_val *hv = bpf_map_lookup_elem(&xl_hot, &key);
+
+		if (hv) {
+			hv->last_seen_ns = now;
+			hv->pkts += 1;
+			hv->bytes += p.len;
+			return xl_fast(ctx, st, XL_VIA_HOT);
+		}
+		if (xl_detect(cfg, &key, p.len, now)) {
+			struct xl_hot_val nv = {
+				.promoted_ns = now, .last_seen_ns = now, .pkts = 1, .bytes = p.len
+			};
+
+			if (!bpf_map_update_elem(&xl_hot, &key, &nv, BPF_NOEXIST))
+				st->hot_promotions += 1;
+			return xl_fast(ctx, st, XL_VIA_HOT);
+		}
+	}
+	return xl_pass(st, XL_PASS_NO_MATCH);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
