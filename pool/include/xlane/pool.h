@@ -8,6 +8,14 @@
  * AF_XDP UMEM as is, and every object has an address: its byte offset in the region
  * (xl_pool_obj_to_addr()), which is what AF_XDP rings carry. Each object sits in a slot of
  * @c stride bytes: @c headroom bytes reserved before the object, the object, padding.
+ * Object i starts at region + i * stride + headroom.
+ *
+ * **Layout.** stride = headroom + obj_size rounded up to @c align. When headroom + obj_size
+ * makes a stride of exactly 2048 or 4096 and XL_POOL_F_UMEM_UNALIGNED is not set, the pool is an
+ * aligned AF_XDP UMEM: stride is exactly that frame size and the region starts on a page. In any
+ * other layout (a general pool, or an unaligned-chunk UMEM), a stride that is a multiple of 1 KiB
+ * gets one more cache line ("colouring"), so consecutive objects do not all start in the same L1
+ * cache set; XL_POOL_F_NO_COLOUR turns that off. xl_pool_info() reports the stride in force.
  *
  * **Placement.** The region is allocated on a chosen NUMA node, backed by 2 MiB hugepages when it
  * can be, else transparent hugepages, else 4 KiB pages; it is pre-faulted and locked, so get/put and
@@ -23,10 +31,14 @@
  * **Hot path.** get and put never block, take a lock, allocate or make a system call.
  *
  * **Checked mode** (XL_POOL_F_CHECKED, or the meson option checked_default): each put is checked
- * against a per-object state byte; a double put, a foreign pointer or a misaligned pointer is
- * rejected, counted and reported with an error, and the pool stays intact. It costs one load and
- * one store per object; when off, no check runs. Default: off (unless built with
- * -Dchecked_default=true). XL_POOL_F_POISON fills freed objects with 0x6b.
+ * against a per-object state byte (n_objs bytes allocated at creation); a double put, a foreign
+ * pointer or a misaligned pointer is rejected, counted (xl_pool_stats()) and reported with an
+ * error, the other objects of the call are returned, and the pool stays intact. It costs a range
+ * check, a division and an atomic exchange per object put and one store per object got; when off,
+ * put and get test one flag and run no check. Default: off (unless built with
+ * -Dchecked_default=true). XL_POOL_F_POISON fills objects with 0x6b when they are put.
+ * Without checked mode, returning more objects than were taken can only be noticed when the ring
+ * is full (-ENOSPC).
  *
  * **Errors.** Functions returning int return 0 (or a count) on success and a negative errno on
  * failure, and set errno. Constructors return NULL and set errno. Nothing here prints.
@@ -66,6 +78,11 @@ enum xl_pages {
 	XL_PAGES_MAX,
 };
 
+/** Default per-thread cache size (xl_pool_opts.cache_size = 0). */
+#define XL_POOL_CACHE_DEFAULT 256U
+/** Largest per-thread cache. */
+#define XL_POOL_CACHE_MAX 1024U
+
 /** xl_pool_opts.flags */
 enum xl_pool_flags {
 	XL_POOL_F_CHECKED = 1U << 0,     /**< detect double put, foreign and misaligned pointers */
@@ -87,9 +104,9 @@ struct xl_pool_opts {
 	const char *ifname;        /**< with XL_PLACE_IFACE: the interface */
 	enum xl_pages pages;       /**< default XL_PAGES_AUTO */
 	unsigned int flags;        /**< XL_POOL_F_* */
-	unsigned int headroom;     /**< bytes reserved before each object; default 0 */
-	unsigned int align;        /**< object alignment, a power of two; default 64 (cache line) */
-	unsigned int cache_size;   /**< default size of caches made by xl_pool_cache_create(); default 256 */
+	unsigned int headroom;     /**< bytes reserved before each object, a multiple of align; default 0 */
+	unsigned int align;        /**< object alignment, a power of two up to 4096; default 64 */
+	unsigned int cache_size;   /**< size of caches made by xl_pool_cache_create(ptr, 0); default 256, max XL_POOL_CACHE_MAX */
 	size_t :0;
 };
 #define xl_pool_opts__last_field cache_size
@@ -102,7 +119,7 @@ struct xl_pool_info {
 	size_t page_size;           /**< page size backing it: 2 MiB, or 4096 */
 	enum xl_pages pages;        /**< XL_PAGES_HUGE, XL_PAGES_THP or XL_PAGES_SMALL: what was obtained */
 	int node;                   /**< the node asked for after resolution (-1: no NUMA) */
-	int node_verified;          /**< the node the first page really sits on (move_pages), -1 if unknown */
+	int node_verified;          /**< the node the pages really sit on (move_pages on up to 64 pages spread over the region), -1 if unknown, not faulted in or mixed */
 	unsigned int n_objs;        /**< objects in the pool */
 	unsigned int obj_size;      /**< usable bytes per object */
 	unsigned int headroom;      /**< bytes before each object */
@@ -112,16 +129,26 @@ struct xl_pool_info {
 	int prefaulted;             /**< 1 if every page was touched at creation */
 };
 
-/** Counters, readable from any thread at any time; filled up to the caller's @c sz. */
+/**
+ * Counters, readable from any thread at any time; filled up to the caller's @c sz.
+ *
+ * Precision: in_use, in_ring and in_caches are exact when no get/put runs; under traffic they are
+ * a snapshot that can be off by the objects of the calls in flight (they are not read at one
+ * instant, and no shared counter is written on the fast path). in_use + in_ring + in_caches ==
+ * n_objs always. high_water is the peak number of objects outside the shared ring (in use, or
+ * parked in caches), sampled after every ring dequeue and at every xl_pool_stats() call: without
+ * caches it is the in_use peak; with caches it is an upper bound of the in_use peak, above it by at
+ * most what the caches held then. The call counters are exact once the calls have returned.
+ */
 struct xl_pool_stats {
 	size_t sz;                      /**< caller sets sizeof(struct xl_pool_stats) */
-	uint64_t in_use;                /**< objects held by users (not in the ring, not in a cache) */
-	uint64_t high_water;            /**< the largest in_use seen */
+	uint64_t in_use;                /**< objects held by users: n_objs - in_ring - in_caches */
+	uint64_t high_water;            /**< peak of objects outside the ring (see above) */
 	uint64_t in_ring;               /**< objects in the shared ring */
 	uint64_t in_caches;             /**< objects in per-thread caches */
-	uint64_t cache_hits;            /**< gets served from a cache */
-	uint64_t cache_misses;          /**< gets that had to refill a cache from the ring */
-	uint64_t get_fails;             /**< get calls that could not be served in full */
+	uint64_t cache_hits;            /**< get calls served from a cache alone */
+	uint64_t cache_misses;          /**< get calls through a cache that went to the ring (refill, or bigger than the cache) */
+	uint64_t get_fails;             /**< get calls (bulk or burst, with or without cache) that could not be served in full */
 	uint64_t misuse_double_put;     /**< checked mode: objects put while already free */
 	uint64_t misuse_foreign;        /**< checked mode: pointers not from this pool */
 	uint64_t misuse_misaligned;     /**< checked mode: pointers inside the pool but not an object */
@@ -134,9 +161,14 @@ struct xl_pool_stats {
  * @param obj_size usable bytes per object (>= 1). For an aligned AF_XDP UMEM, pass 2048 or 4096
  * with headroom 0 and the stride equals the frame size.
  * @param opts options, or NULL for every default
- * @return the pool, or NULL with errno set: EINVAL (bad opts or sizes), ENODEV (no such NUMA
- * node or interface), ENOMEM (no memory, or not enough hugepages with XL_PAGES_HUGE),
- * EPERM/EAGAIN (the region cannot be locked within RLIMIT_MEMLOCK)
+ * @return the pool, or NULL with errno set: EINVAL (bad opts or sizes: an opts @c sz below
+ * sizeof(size_t) or a bigger struct with a non-zero tail, unknown flags or enum values, headroom
+ * not a multiple of align, node set without XL_PLACE_NODE, ifname without XL_PLACE_IFACE),
+ * ENODEV (no such NUMA node or interface), ENOMEM (no memory, or not enough free 2 MiB hugepages
+ * with XL_PAGES_HUGE), EPERM (the region cannot be locked: over RLIMIT_MEMLOCK without
+ * CAP_IPC_LOCK; XL_POOL_F_NO_LOCK skips locking), EAGAIN (mlock could not lock it all)
+ *
+ * Every object starts in the shared ring. Nothing stays allocated when creation fails.
  */
 XL_API struct xl_pool *xl_pool_create(unsigned int n, unsigned int obj_size,
 				      const struct xl_pool_opts *opts);
@@ -144,18 +176,27 @@ XL_API struct xl_pool *xl_pool_create(unsigned int n, unsigned int obj_size,
 /**
  * @brief **xl_pool_destroy()** frees the pool. Accepts NULL.
  * @return the number of objects still out (leaked) at destruction, 0 if none; caches not
- * destroyed first count their objects as leaked.
+ * destroyed first count their objects as leaked, and are freed with the pool (their handles must
+ * not be used again).
  */
 XL_API int xl_pool_destroy(struct xl_pool *pool);
 
 /**
  * @brief **xl_pool_cache_create()** makes a per-thread cache over @p pool.
- * @param size objects the cache holds at most; 0 takes xl_pool_opts.cache_size
- * @return the cache, or NULL with errno set (EINVAL, ENOMEM)
+ * @param size objects a refill brings the cache to; 0 takes xl_pool_opts.cache_size. The cache
+ * may hold up to 1.5 x size before a put flushes it; requests above size bypass it.
+ * @return the cache, or NULL with errno set (EINVAL: NULL pool or size > XL_POOL_CACHE_MAX;
+ * ENOMEM)
+ *
+ * Objects parked in caches are not available to other caches: a get can fail while other
+ * threads' caches hold objects. Flush or destroy idle caches.
  */
 XL_API struct xl_pool_cache *xl_pool_cache_create(struct xl_pool *pool, unsigned int size);
 
-/** @brief **xl_pool_cache_flush()** returns every object the cache holds to the ring. */
+/**
+ * @brief **xl_pool_cache_flush()** returns every object the cache holds to the ring. Call it
+ * from the cache's thread (or when that thread is idle). Accepts NULL.
+ */
 XL_API void xl_pool_cache_flush(struct xl_pool_cache *cache);
 
 /** @brief **xl_pool_cache_destroy()** flushes and frees the cache. Accepts NULL. */
@@ -165,6 +206,7 @@ XL_API void xl_pool_cache_destroy(struct xl_pool_cache *cache);
  * @brief **xl_pool_get_bulk()** takes exactly @p n objects, or none.
  * @param cache the calling thread's cache, or NULL to use the shared ring directly
  * @return 0, or -ENOBUFS with nothing taken (counted in get_fails), -EINVAL on bad arguments
+ * (NULL pool, NULL objs with n > 0, a cache of another pool); n == 0 returns 0
  */
 XL_API int xl_pool_get_bulk(struct xl_pool *pool, struct xl_pool_cache *cache, void **objs,
 			    unsigned int n);
@@ -179,7 +221,10 @@ XL_API int xl_pool_get_burst(struct xl_pool *pool, struct xl_pool_cache *cache, 
 /**
  * @brief **xl_pool_put_bulk()** returns @p n objects.
  * @return 0; in checked mode, objects that fail a check are skipped and counted, the rest are
- * returned, and the call returns -EALREADY (a double put), -EINVAL (foreign or misaligned)
+ * returned, and the call returns the first problem found: -EALREADY (a double put), -EINVAL
+ * (foreign or misaligned). -EINVAL on bad arguments as for get. -ENOSPC when the pool already
+ * holds every object (more objects returned than taken, possible only without checked mode):
+ * nothing from that call is kept.
  */
 XL_API int xl_pool_put_bulk(struct xl_pool *pool, struct xl_pool_cache *cache, void *const *objs,
 			    unsigned int n);
@@ -201,8 +246,9 @@ static inline int xl_pool_put(struct xl_pool *pool, struct xl_pool_cache *cache,
 }
 
 /**
- * @brief **xl_pool_obj_to_addr()** gives the object's byte offset in the region: its AF_XDP
- * frame address. O(1).
+ * @brief **xl_pool_obj_to_addr()** gives the object's byte offset in the region (slot start +
+ * headroom): its AF_XDP frame address. O(1).
+ * @return the offset, or UINT64_MAX when @p obj is outside the region
  */
 XL_API uint64_t xl_pool_obj_to_addr(const struct xl_pool *pool, const void *obj);
 
@@ -219,15 +265,24 @@ XL_API void *xl_pool_addr_to_obj(const struct xl_pool *pool, uint64_t addr);
  */
 XL_API void *xl_pool_region(const struct xl_pool *pool, size_t *len);
 
-/** @brief **xl_pool_info()** fills @p info up to info->sz. @return 0 or -EINVAL */
+/**
+ * @brief **xl_pool_info()** fills @p info up to info->sz (a bigger struct gets its unknown tail
+ * zeroed).
+ * @return 0, or -EINVAL (NULL argument, info->sz < sizeof(size_t))
+ */
 XL_API int xl_pool_info(const struct xl_pool *pool, struct xl_pool_info *info);
 
-/** @brief **xl_pool_stats()** fills @p stats up to stats->sz. @return 0 or -EINVAL */
+/**
+ * @brief **xl_pool_stats()** fills @p stats up to stats->sz; safe from any thread at any time (it
+ * takes the pool's cache-list lock, which only cache create/destroy also take).
+ * @return 0, or -EINVAL (NULL argument, stats->sz < sizeof(size_t))
+ */
 XL_API int xl_pool_stats(const struct xl_pool *pool, struct xl_pool_stats *stats);
 
 /**
  * @brief **xl_pool_iface_node()** reads the NUMA node of network interface @p ifname.
- * @return the node (>= 0), -1 when the device has no node (virtual devices), or -ENODEV
+ * @return the node (>= 0), -1 when the device has no node (virtual devices such as lo or veth,
+ * or numa_node -1), or -ENODEV (no such interface) / -EINVAL (bad name), with errno set
  */
 XL_API int xl_pool_iface_node(const char *ifname);
 
