@@ -1,20 +1,23 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Hot-flow detection (steer.h "Hot-flow detection"): per-CPU windows, a count-min sketch with
- * conservative update and lazily reset cells (XL_DET_CMS, default), or exact per-flow counters
- * in an LRU per-CPU hash (XL_DET_LRU, the alternative measured by steer_bench).
+ * Hot set and hot-flow detection (steer.h "Hot set and detection"): per-CPU windows, a count-min
+ * sketch with conservative update and lazily reset cells whose hot_epoch marks make a per-packet
+ * xl_hot lookup unnecessary for flows that are not hot, and a direct-mapped per-CPU cache of
+ * confirmed hot flows. XL_DET_LRU is the plain alternative that steer_bench compares against.
  */
 #ifndef XL_HOT_BPF_H
 #define XL_HOT_BPF_H
 
 #include "maps.bpf.h"
 
-_Static_assert(XL_CMS_ROWS == 2, "xl_cms_index() derives exactly two row indexes");
+_Static_assert(XL_CMS_ROWS == 2, "xl_hot_cms() derives exactly two row indexes");
 _Static_assert((XL_CMS_WIDTH & (XL_CMS_WIDTH - 1)) == 0, "XL_CMS_WIDTH is a power of two");
+_Static_assert(XL_CMS_WIDTH <= (1U << 16), "row index is taken from 16 hash bits");
+_Static_assert((XL_HOTC_SLOTS & (XL_HOTC_SLOTS - 1)) == 0, "XL_HOTC_SLOTS is a power of two");
 
-struct xl_est {
-	__u32 pkts;
-	__u64 bytes;
+enum xl_hot_verdict {
+	XL_HOT_NO = 0, /* not hot: XL_PASS_NO_MATCH */
+	XL_HOT_YES, /* steer via the hot set */
 };
 
 static __always_inline __u64 xl_mix64(__u64 x)
@@ -27,7 +30,7 @@ static __always_inline __u64 xl_mix64(__u64 x)
 	return x;
 }
 
-/* 64-bit hash of the flow key; IPv6 addresses are folded to 32 bits first. */
+/* Seeded 64-bit hash of the flow key; IPv6 addresses are XOR-folded to 32 bits first. */
 static __always_inline __u64 xl_flow_hash(const struct xl_flow_key *k, __u32 seed)
 {
 	__u32 s = k->saddr[0] ^ k->saddr[1] ^ k->saddr[2] ^ k->saddr[3];
@@ -36,96 +39,163 @@ static __always_inline __u64 xl_flow_hash(const struct xl_flow_key *k, __u32 see
 	__u64 b = ((__u64)k->sport << 48) | ((__u64)k->dport << 32) | ((__u32)k->proto << 24) |
 		  (seed & 0xffffff);
 
-	return xl_mix64(a * 0x9e3779b97f4a7c15ULL ^ b);
+	return xl_mix64((a * 0x9e3779b97f4a7c15ULL) ^ b ^ ((__u64)seed << 32));
 }
 
-/* The per-CPU window; returns its epoch for now (starting a new window when due), 0 on error. */
-static __always_inline __u32 xl_window(const struct xl_cfg *cfg, __u64 now)
+/* Both keys 8-byte aligned (stack key declared aligned, map values are). */
+static __always_inline int xl_key_eq(const struct xl_flow_key *a, const struct xl_flow_key *b)
+{
+	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+
+	return !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) | (x[4] ^ y[4]));
+}
+
+/* The per-CPU window for now; starts a new one when due. NULL only if the map lookup fails. */
+static __always_inline struct xl_win *xl_window(const struct xl_cfg *cfg, __u64 now)
 {
 	__u64 win_ns = cfg->window_ns ? cfg->window_ns : XL_DEFAULT_WINDOW_NS;
 	__u32 zero = 0;
 	struct xl_win *w = bpf_map_lookup_elem(&xl_win, &zero);
 
 	if (!w)
-		return 0;
-	if (w->epoch == 0 || now - w->start_ns >= win_ns) {
+		return NULL;
+	if (w->epoch == 0 || now - w->start_ns >= win_ns || now < w->start_ns) {
+		__u64 idle = cfg->idle_ns ? cfg->idle_ns : XL_DEFAULT_IDLE_NS;
+		__u64 hold = idle / win_ns + 1;
+
 		w->epoch = w->epoch + 1 ? w->epoch + 1 : 1;
 		w->start_ns = now;
+		w->hold = hold > 0xffffffffULL ? 0xffffffffU : (__u32)hold;
 	}
-	return w->epoch;
+	return w;
 }
 
-static __always_inline int xl_cms_count(const struct xl_cfg *cfg, const struct xl_flow_key *key,
-					__u32 epoch, __u32 len, struct xl_est *est)
+static __always_inline int xl_over(const struct xl_cfg *cfg, __u32 pkts, __u64 bytes)
 {
-	__u64 h = xl_flow_hash(key, cfg->hash_seed);
-	__u32 i0 = h & (XL_CMS_WIDTH - 1);
-	__u32 i1 = XL_CMS_WIDTH + ((h >> 32) & (XL_CMS_WIDTH - 1));
-	struct xl_cms_cell *c0 = bpf_map_lookup_elem(&xl_cms, &i0);
-	struct xl_cms_cell *c1 = bpf_map_lookup_elem(&xl_cms, &i1);
-	__u32 p0, p1;
-	__u64 b0, b1;
+	__u32 thr = cfg->hot_pkts ? cfg->hot_pkts : XL_DEFAULT_HOT_PKTS;
 
-	if (!c0 || !c1)
-		return -1;
-	p0 = c0->epoch == epoch ? c0->pkts : 0;
-	b0 = c0->epoch == epoch ? c0->bytes : 0;
-	p1 = c1->epoch == epoch ? c1->pkts : 0;
-	b1 = c1->epoch == epoch ? c1->bytes : 0;
-	est->pkts = (p0 < p1 ? p0 : p1) + 1;
-	est->bytes = (b0 < b1 ? b0 : b1) + len;
-	/* conservative update: raise each cell only up to the new estimate */
-	c0->epoch = epoch;
-	c0->pkts = p0 > est->pkts ? p0 : est->pkts;
-	c0->bytes = b0 > est->bytes ? b0 : est->bytes;
-	c1->epoch = epoch;
-	c1->pkts = p1 > est->pkts ? p1 : est->pkts;
-	c1->bytes = b1 > est->bytes ? b1 : est->bytes;
-	return 0;
+	return pkts >= thr || (cfg->hot_bytes && bytes >= cfg->hot_bytes);
 }
 
-static __always_inline int xl_lru_count(const struct xl_flow_key *key, __u32 epoch, __u32 len,
-					struct xl_est *est)
+static __always_inline int xl_promote(struct xl_stats *st, const struct xl_flow_key *key,
+				      __u64 now, __u32 pkts, __u64 bytes)
 {
-	struct xl_lru_cnt *c = bpf_map_lookup_elem(&xl_lrudet, key);
+	struct xl_hot_val nv = {
+		.promoted_ns = now,
+		.last_seen_ns = now,
+		.promo_pkts = pkts,
+		.promo_bytes = bytes,
+	};
 
+	if (!bpf_map_update_elem(&xl_hot, key, &nv, BPF_NOEXIST))
+		st->hot_promotions += 1;
+	return XL_HOT_YES;
+}
+
+/* XL_DET_CMS: the default path, see steer.h for the per-packet steps. */
+static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats *st,
+				      const struct xl_flow_key *key, __u32 len, __u64 now)
+{
+	struct xl_win *w = xl_window(cfg, now);
+	struct xl_cms_cell *c0, *c1;
+	struct xl_hotc_slot *slot;
+	struct xl_hot_val *hv;
+	__u32 i0, i1, si, ep, p0, p1, pk;
+	__u64 h, b0, b1, by;
+
+	if (!w)
+		return XL_HOT_NO;
+	ep = w->epoch;
+	h = xl_flow_hash(key, cfg->hash_seed);
+	i0 = h & (XL_CMS_WIDTH - 1);
+	i1 = XL_CMS_WIDTH + ((h >> 16) & (XL_CMS_WIDTH - 1));
+	si = (h >> 32) & (XL_HOTC_SLOTS - 1);
+	c0 = bpf_map_lookup_elem(&xl_cms, &i0);
+	c1 = bpf_map_lookup_elem(&xl_cms, &i1);
+	slot = bpf_map_lookup_elem(&xl_hotc, &si);
+	if (!c0 || !c1 || !slot)
+		return XL_HOT_NO;
+
+	if (c0->hot_epoch && c1->hot_epoch && ep - c0->hot_epoch <= w->hold &&
+	    ep - c1->hot_epoch <= w->hold) {
+		if (slot->epoch == ep && xl_key_eq(&slot->key, key))
+			return XL_HOT_YES;
+		hv = bpf_map_lookup_elem(&xl_hot, key);
+		if (hv) {
+			hv->last_seen_ns = now;
+			goto confirm;
+		}
+	}
+
+	p0 = c0->epoch == ep ? c0->pkts : 0;
+	b0 = c0->epoch == ep ? c0->bytes : 0;
+	p1 = c1->epoch == ep ? c1->pkts : 0;
+	b1 = c1->epoch == ep ? c1->bytes : 0;
+	pk = (p0 < p1 ? p0 : p1) + 1;
+	by = (b0 < b1 ? b0 : b1) + len;
+	c0->epoch = ep;
+	c0->pkts = p0 > pk ? p0 : pk;
+	c0->bytes = b0 > by ? b0 : by;
+	c1->epoch = ep;
+	c1->pkts = p1 > pk ? p1 : pk;
+	c1->bytes = b1 > by ? b1 : by;
+	if (!xl_over(cfg, pk, by))
+		return XL_HOT_NO;
+	xl_promote(st, key, now, pk, by);
+confirm:
+	c0->hot_epoch = ep;
+	c1->hot_epoch = ep;
+	__builtin_memcpy(&slot->key, key, sizeof(slot->key));
+	slot->epoch = ep;
+	return XL_HOT_YES;
+}
+
+/* XL_DET_LRU: xl_hot lookup on every packet, exact window counts in an LRU per-CPU hash. */
+static __always_inline int xl_hot_lru(const struct xl_cfg *cfg, struct xl_stats *st,
+				      const struct xl_flow_key *key, __u32 len, __u64 now)
+{
+	struct xl_hot_val *hv = bpf_map_lookup_elem(&xl_hot, key);
+	struct xl_win *w;
+	struct xl_lru_cnt *c;
+
+	if (hv) {
+		hv->last_seen_ns = now;
+		return XL_HOT_YES;
+	}
+	w = xl_window(cfg, now);
+	if (!w)
+		return XL_HOT_NO;
+	c = bpf_map_lookup_elem(&xl_lrudet, key);
 	if (!c) {
-		struct xl_lru_cnt n = { .epoch = epoch, .pkts = 1, .bytes = len };
+		struct xl_lru_cnt n = { .epoch = w->epoch, .pkts = 1, .bytes = len };
 
-		est->pkts = 1;
-		est->bytes = len;
-		return bpf_map_update_elem(&xl_lrudet, key, &n, BPF_ANY) ? -1 : 0;
+		if (bpf_map_update_elem(&xl_lrudet, key, &n, BPF_ANY))
+			return XL_HOT_NO;
+		if (!xl_over(cfg, 1, len))
+			return XL_HOT_NO;
+		return xl_promote(st, key, now, 1, len);
 	}
-	if (c->epoch != epoch) {
-		c->epoch = epoch;
+	if (c->epoch != w->epoch) {
+		c->epoch = w->epoch;
 		c->pkts = 0;
 		c->bytes = 0;
 	}
 	c->pkts += 1;
 	c->bytes += len;
-	est->pkts = c->pkts;
-	est->bytes = c->bytes;
-	return 0;
+	if (!xl_over(cfg, c->pkts, c->bytes))
+		return XL_HOT_NO;
+	return xl_promote(st, key, now, c->pkts, c->bytes);
 }
 
-/* Count one packet of key; returns 1 when the flow's rate reached a threshold. */
-static __always_inline int xl_detect(const struct xl_cfg *cfg, const struct xl_flow_key *key,
-				     __u32 len, __u64 now)
+static __always_inline int xl_hot_step(const struct xl_cfg *cfg, struct xl_stats *st,
+				  const struct xl_flow_key *key, __u32 len)
 {
-	__u32 thr = cfg->hot_pkts ? cfg->hot_pkts : XL_DEFAULT_HOT_PKTS;
-	__u32 epoch = xl_window(cfg, now);
-	struct xl_est est;
-	int err;
+	__u64 now = (cfg->flags & XL_CFG_F_TEST_CLOCK) ? cfg->test_clock_ns
+						       : bpf_ktime_get_coarse_ns();
 
-	if (!epoch)
-		return 0;
 	if (cfg->detector == XL_DET_LRU)
-		err = xl_lru_count(key, epoch, len, &est);
-	else
-		err = xl_cms_count(cfg, key, epoch, len, &est);
-	if (err)
-		return 0;
-	return est.pkts >= thr || (cfg->hot_bytes && est.bytes >= cfg->hot_bytes);
+		return xl_hot_lru(cfg, st, key, len, now);
+	return xl_hot_cms(cfg, st, key, len, now);
 }
 
 #endif /* XL_HOT_BPF_H */

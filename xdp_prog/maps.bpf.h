@@ -91,6 +91,13 @@ struct {
 } xl_win SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XL_HOTC_SLOTS);
+	__type(key, __u32);
+	__type(value, struct xl_hotc_slot);
+} xl_hotc SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
 	__uint(max_entries, XL_LRUDET_MAX);
 	__type(key, struct xl_flow_key);

@@ -13,7 +13,7 @@
 #include "rules.bpf.h"
 #include "hot.bpf.h"
 
-static __always_inline int xl_pass(struct xl_stats *st, int reason)
+static __always_inline int xl_to_kernel(struct xl_stats *st, int reason)
 {
 	if (reason >= 0 && reason < XL_PASS_MAX)
 		st->passed[reason] += 1;
@@ -38,7 +38,7 @@ int xl_steer(struct xdp_md *ctx)
 		.data = (void *)(long)ctx->data,
 		.data_end = (void *)(long)ctx->data_end,
 	};
-	struct xl_flow_key key = {};
+	struct xl_flow_key key __attribute__((aligned(8))) = {};
 	struct xl_match m;
 	struct xl_stats *st;
 	struct xl_cfg *cfg;
@@ -55,38 +55,19 @@ int xl_steer(struct xdp_md *ctx)
 
 	ret = xl_parse(&p, &key);
 	if (ret != XL_PARSE_OK)
-		return xl_pass(st, ret);
+		return xl_to_kernel(st, ret);
 
 	m = xl_rules_match(cfg->flags, &key);
 	if (m.rule) {
 		xl_rule_hit(m.rule);
 		if (m.rule->action != XL_ACT_FAST)
-			return xl_pass(st, XL_PASS_RULE);
+			return xl_to_kernel(st, XL_PASS_RULE);
 		return xl_fast(ctx, st, m.via);
 	}
 
-	if (cfg->flags & XL_CFG_F_HOT) {
-		__u64 now = (cfg->flags & XL_CFG_F_TEST_CLOCK) ? cfg->test_clock_ns
-							       : bpf_ktime_get_coarse_ns();
-		struct xl_hot_val *hv = bpf_map_lookup_elem(&xl_hot, &key);
-
-		if (hv) {
-			hv->last_seen_ns = now;
-			hv->pkts += 1;
-			hv->bytes += p.len;
-			return xl_fast(ctx, st, XL_VIA_HOT);
-		}
-		if (xl_detect(cfg, &key, p.len, now)) {
-			struct xl_hot_val nv = {
-				.promoted_ns = now, .last_seen_ns = now, .pkts = 1, .bytes = p.len
-			};
-
-			if (!bpf_map_update_elem(&xl_hot, &key, &nv, BPF_NOEXIST))
-				st->hot_promotions += 1;
-			return xl_fast(ctx, st, XL_VIA_HOT);
-		}
-	}
-	return xl_pass(st, XL_PASS_NO_MATCH);
+	if ((cfg->flags & XL_CFG_F_HOT) && xl_hot_step(cfg, st, &key, p.len) == XL_HOT_YES)
+		return xl_fast(ctx, st, XL_VIA_HOT);
+	return xl_to_kernel(st, XL_PASS_NO_MATCH);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -33,6 +33,7 @@
  * | xl_hot      | LRU_HASH          | struct xl_flow_key   | struct xl_hot_val   | XL_HOT_MAX         | BPF inserts/updates; user space deletes idle flows (demotion) |
  * | xl_cms      | PERCPU_ARRAY      | __u32 row*W+col      | struct xl_cms_cell  | XL_CMS_ROWS*XL_CMS_WIDTH | BPF only (detector state) |
  * | xl_win      | PERCPU_ARRAY      | __u32 (0)            | struct xl_win       | 1                  | BPF only (detector window) |
+ * | xl_hotc     | PERCPU_ARRAY      | __u32 slot           | struct xl_hotc_slot | XL_HOTC_SLOTS      | BPF only (hot set cache) |
  * | xl_lrudet   | LRU_PERCPU_HASH   | struct xl_flow_key   | struct xl_lru_cnt   | XL_LRUDET_MAX      | BPF only (alternative detector) |
  *
  * Rule maps (xl_exact, xl_port, xl_pfx4, xl_pfx6) are only consulted when their XL_CFG_F_RULES_*
@@ -87,25 +88,47 @@
  * other value acts as XL_ACT_PASS). A matching rule increments xl_hits[rule.id] (if id <
  * XL_RULE_ID_MAX) whatever its action.
  *
- * ## Hot-flow detection (only when XL_CFG_F_HOT is set)
- * Only packets that reached step 5 and are not in the hot set are measured. Time ("now") is
- * bpf_ktime_get_coarse_ns() (CLOCK_MONOTONIC at tick resolution), or xl_cfg.test_clock_ns when
- * XL_CFG_F_TEST_CLOCK is set (deterministic tests under BPF_PROG_TEST_RUN).
- * Per CPU, time is cut in windows of xl_cfg.window_ns (0 -> XL_DEFAULT_WINDOW_NS): a window
- * starts at the first measured packet whose now >= start + window_ns of the previous one.
- * The default detector (XL_DET_CMS) is a per-CPU count-min sketch of XL_CMS_ROWS x XL_CMS_WIDTH
- * cells with conservative update; each cell carries the window epoch in which it was last
- * written, so a new window resets it lazily (no clearing loop). The flow's estimate is the
- * minimum over its rows of packets and of bytes (frame length) in the current window. When the
- * estimate reaches a threshold (xl_cfg.hot_pkts, 0 -> XL_DEFAULT_HOT_PKTS; or xl_cfg.hot_bytes
- * if non-zero), the flow is promoted: inserted into xl_hot (BPF_NOEXIST; hot_promotions counts
- * successful inserts) and this packet is already steered via the hot set. Count-min never
- * under-estimates, so a flow over the threshold on one CPU is always promoted; false positives
- * come only from collisions. XL_DET_LRU (alternative, kept for steer_bench) counts exactly in an
- * LRU per-CPU hash instead. A flow is measured per CPU: RSS keeps a flow on one queue.
- * A hot-set hit refreshes xl_hot_val.last_seen_ns. Demotion is done by user space: it deletes
- * entries whose last_seen_ns is older than xl_cfg.idle_ns (0 -> XL_DEFAULT_IDLE_NS) in the same
- * clock; the LRU also evicts the least recently used flow when XL_HOT_MAX is reached.
+ * ## Hot set and detection (only when XL_CFG_F_HOT is set)
+ * Only packets that reach step 5 are looked at. "now" is bpf_ktime_get_coarse_ns()
+ * (CLOCK_MONOTONIC at tick resolution), or xl_cfg.test_clock_ns when XL_CFG_F_TEST_CLOCK is set
+ * (deterministic tests under BPF_PROG_TEST_RUN). All detector state is per CPU (RSS keeps a flow
+ * on one queue, hence one CPU).
+ *
+ * Windows (xl_win): a window starts at the first packet with now >= start + window_ns (window_ns
+ * 0 -> XL_DEFAULT_WINDOW_NS) or now < start (clock moved back); windows are numbered by an epoch
+ * starting at 1. When a window starts, hold = idle_ns / window_ns + 1 (idle_ns 0 ->
+ * XL_DEFAULT_IDLE_NS) is recomputed.
+ *
+ * Detector (XL_DET_CMS, default): a count-min sketch of XL_CMS_ROWS x XL_CMS_WIDTH cells
+ * (xl_cms), indexed by two 13-bit slices of a seeded 64-bit flow hash (xl_cfg.hash_seed; IPv6
+ * addresses are XOR-folded to 32 bits first). A cell counts packets and bytes (frame length) of
+ * the window in its epoch field; a cell of an older epoch reads as zero (lazy reset, no clearing
+ * loop). Update is conservative: est = min(cells) + this packet, and each cell is raised to at
+ * most est. Count-min never under-estimates, so a flow reaching a threshold on one CPU is always
+ * promoted (recall 1); false positives come only from collisions.
+ * Thresholds: est.pkts >= hot_pkts (0 -> XL_DEFAULT_HOT_PKTS), or hot_bytes != 0 and est.bytes >=
+ * hot_bytes.
+ *
+ * Per packet, so that most packets cost no hash-map lookup:
+ *  1. the flow's two cells are read; the flow is "maybe hot" if both cells' hot_epoch is non-zero
+ *     and within `hold` epochs of the current one (hot_epoch marks the last window in which a hot
+ *     flow using that cell was confirmed);
+ *  2. maybe hot and found in the direct-mapped per-CPU cache xl_hotc (slot = hash & (XL_HOTC_SLOTS
+ *     - 1), whole key compared) with the current epoch -> steered via the hot set;
+ *  3. maybe hot -> xl_hot lookup; found -> last_seen_ns = now, cache it, mark both cells, steer;
+ *  4. otherwise the packet is counted in the sketch; est reaching a threshold -> promotion:
+ *     insert into xl_hot (BPF_NOEXIST; hot_promotions counts successful inserts; an existing entry
+ *     is kept), cache, mark, and this packet is already steered via the hot set;
+ *  5. otherwise XL_PASS_NO_MATCH.
+ * Contract for user space (demotion): last_seen_ns is refreshed on a flow's first packet of each
+ * window, so it lags by up to about one window; demote (delete from xl_hot) flows with now -
+ * last_seen_ns >= idle_ns, and keep idle_ns >= 2 * window_ns (defaults 2 s and 100 ms). A deletion
+ * takes effect at the latest when the current window ends (the cache entry expires with it). The
+ * LRU also evicts the least recently used flow when XL_HOT_MAX is reached. A flow kept in xl_hot
+ * but unseen on a CPU for more than `hold` windows, or inserted by user space, is steered once it
+ * crosses a threshold there (measured like a new flow until then).
+ * Alternative detector XL_DET_LRU (kept for steer_bench): exact per-flow window counts in
+ * xl_lrudet (LRU per-CPU hash) and an xl_hot lookup on every packet (no hints, no cache).
  *
  * ## Counters (struct xl_stats, per CPU; user space sums over CPUs)
  * For every frame: seen += 1 and exactly one of steered[via], passed[reason], fallbacks += 1,
@@ -136,6 +159,7 @@
 #define XL_MAP_HOT "xl_hot"
 #define XL_MAP_CMS "xl_cms"
 #define XL_MAP_WIN "xl_win"
+#define XL_MAP_HOTC "xl_hotc"
 #define XL_MAP_LRUDET "xl_lrudet"
 
 /** Maps are pinned by their name in this directory (printf format, argument: interface name). */
@@ -150,6 +174,7 @@
 #define XL_HOT_MAX 16384 /**< hot set capacity (LRU) */
 #define XL_CMS_ROWS 2 /**< count-min sketch rows (hash functions) */
 #define XL_CMS_WIDTH 8192 /**< count-min sketch cells per row, power of two */
+#define XL_HOTC_SLOTS 4096 /**< hot set cache slots per CPU, power of two */
 #define XL_LRUDET_MAX 16384 /**< alternative LRU detector entries per CPU */
 
 #define XL_VLAN_MAX 2 /**< VLAN tags accepted (802.1Q / 802.1ad, any mix) */
@@ -291,28 +316,39 @@ _Static_assert(sizeof(struct xl_stats) == 8 * (1 + XL_VIA_MAX + XL_PASS_MAX + 2 
 
 /** Value of xl_hot. */
 struct xl_hot_val {
-	__u64 promoted_ns; /**< now when promoted (same clock as last_seen_ns) */
-	__u64 last_seen_ns; /**< now at the last steered packet */
-	__u64 pkts; /**< packets steered via the hot set (approximate: no atomics) */
-	__u64 bytes; /**< bytes steered via the hot set (approximate: no atomics) */
+	__u64 promoted_ns; /**< now at promotion (same clock as last_seen_ns) */
+	__u64 last_seen_ns; /**< now at the flow's first packet of the latest window it was seen in */
+	__u32 promo_pkts; /**< the estimate (packets in the window) that promoted it */
+	__u32 pad; /**< zero */
+	__u64 promo_bytes; /**< the estimate (bytes in the window) that promoted it */
 };
 _Static_assert(sizeof(struct xl_hot_val) == 32, "xl_hot_val layout");
 
 /** Value of xl_cms: one count-min cell. */
 struct xl_cms_cell {
-	__u32 epoch; /**< window epoch of the last write; another epoch reads as zero */
-	__u32 pkts; /**< packets in that window (saturating) */
+	__u32 epoch; /**< window epoch of pkts/bytes; another epoch reads as zero */
+	__u32 pkts; /**< packets in that window */
 	__u64 bytes; /**< bytes in that window */
+	__u32 hot_epoch; /**< last epoch a hot flow using this cell was confirmed; 0 never */
+	__u32 pad; /**< zero */
 };
-_Static_assert(sizeof(struct xl_cms_cell) == 16, "xl_cms_cell layout");
+_Static_assert(sizeof(struct xl_cms_cell) == 24, "xl_cms_cell layout");
 
 /** Value of xl_win: the per-CPU detector window. */
 struct xl_win {
 	__u64 start_ns; /**< start of the current window */
 	__u32 epoch; /**< current window epoch, starts at 1 */
-	__u32 pad; /**< zero */
+	__u32 hold; /**< idle_ns / window_ns + 1, set when the window started */
 };
 _Static_assert(sizeof(struct xl_win) == 16, "xl_win layout");
+
+/** Value of xl_hotc: a flow confirmed hot in window `epoch` on this CPU. */
+struct xl_hotc_slot {
+	struct xl_flow_key key; /**< the flow */
+	__u32 epoch; /**< valid only while this is the current epoch; 0 empty */
+	__u32 pad; /**< zero */
+};
+_Static_assert(sizeof(struct xl_hotc_slot) == 48, "xl_hotc_slot layout");
 
 /** Value of xl_lrudet (XL_DET_LRU). */
 struct xl_lru_cnt {
