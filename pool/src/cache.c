@@ -70,8 +70,21 @@ static inline unsigned int do_get(struct xl_pool *pool, struct xl_pool_cache *ca
 
 	xl_counter_add(&cache->misses, 1);
 	if (unlikely(n > cache->size)) {
-		/* bigger than the cache: straight from the ring, the cache keeps what it has */
+		/* bigger than the cache: straight from the ring; the cache tops up a shortfall */
 		got = xl_backing_get(pool, objs, n, bulk);
+		if (got < n && len) {
+			/* here len < n (else it was a hit), and a failed bulk took nothing */
+			unsigned int take = n - got < len ? n - got : len;
+
+			if (bulk)
+				got = xl_backing_get(pool, objs, n - take, true);
+			if (!bulk || got == n - take) {
+				len -= take;
+				copy_objs(objs + got, &cache->objs[len], take);
+				got += take;
+				atomic_store_explicit(&cache->len, len, memory_order_relaxed);
+			}
+		}
 	} else {
 		/* refill so that, after serving n, the cache holds `size` objects again */
 		len += xl_backing_get(pool, &cache->objs[len], cache->size - len + n, false);
