@@ -230,8 +230,11 @@ XL_API int xl_pool_info(const struct xl_pool *pool, struct xl_pool_info *info)
 
 XL_API int xl_pool_iface_node(const char *ifname)
 {
-	int node = xl_numa_iface_node(ifname);
+	int saved = errno, node = xl_numa_iface_node(ifname);
 
-	/* -1 is a result ("no node"), not an error */
-	return node < -1 ? xl_err(node) : node;
+	/* -1 is a result ("no node"), not an error: errno stays as it was */
+	if (node < -1)
+		return xl_err(node);
+	errno = saved;
+	return node;
 }

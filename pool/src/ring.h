@@ -16,6 +16,7 @@
 #ifndef XL_POOL_RING_H
 #define XL_POOL_RING_H
 
+#include <sched.h>
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -96,11 +97,26 @@ static inline void xl_ring_copy_out(const struct xl_ring *r, uint32_t head, void
 	}
 }
 
-/* Wait for earlier reservations of the same side to publish, then publish ours. */
+/* Pause spins before a waiter yields its CPU (see xl_ring_publish()). */
+#define XL_RING_SPINS 256
+
+/*
+ * Wait for earlier reservations of the same side to publish, then publish ours. The wait is
+ * normally a few cycles (another thread between its CAS and its tail store). If that thread was
+ * preempted there (more busy threads than cores), spinning would burn our whole time slice, so
+ * after XL_RING_SPINS pauses the waiter calls sched_yield(): the one system call the ring can
+ * make, and only in that oversubscribed case; threads pinned one per core never reach it.
+ */
 static inline void xl_ring_publish(struct xl_ring_headtail *ht, uint32_t old, uint32_t new_)
 {
-	while (atomic_load_explicit(&ht->tail, memory_order_relaxed) != old)
-		xl_ring_pause();
+	unsigned int spins = 0;
+
+	while (atomic_load_explicit(&ht->tail, memory_order_relaxed) != old) {
+		if (++spins < XL_RING_SPINS)
+			xl_ring_pause();
+		else
+			sched_yield();
+	}
 	atomic_store_explicit(&ht->tail, new_, memory_order_release);
 }
 
