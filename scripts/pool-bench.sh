@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Pool benchmark: xl_pool vs DPDK rte_mempool vs malloc/free (bench/pool_bench), first with 2 MiB
+# hugepages (the anchor), then with 4 KiB pages (--no-huge).
+#   scripts/pool-bench.sh [pool_bench options...]     extra options go to both runs
+# Builds build/run if needed. Reserves 2 MiB hugepages through /proc/sys/vm/nr_hugepages for the
+# run and restores the previous value on exit, failure and interrupt included. Writes
+# results/pool_bench.json and results/pool_bench_nohuge.json. About a minute on 2 cores.
+# Environment: XL_BUILD_DIR (default build/run), XL_RESULTS_DIR (default results),
+# XL_BENCH_HUGEPAGES (pages to have free, default 128: both pools plus the EAL's heap).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=${XL_BUILD_DIR:-build/run}
+results=${XL_RESULTS_DIR:-results}
+need=${XL_BENCH_HUGEPAGES:-128}
+nr=/proc/sys/vm/nr_hugepages
+bin=$build/bench/pool_bench/pool_bench
+
+log() { printf 'pool-bench: %s\n' "$*" >&2; }
+
+# Build only the benchmark: never wait for (or fail on) unrelated targets.
+[ -d "$build" ] || meson setup "$build" --buildtype=release >/dev/null
+meson compile -C "$build" bench/pool_bench/pool_bench >/dev/null ||
+	meson compile -C "$build" bench/pool_bench/pool_bench
+mkdir -p "$results"
+
+hp_free() { awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo; }
+
+old=$(cat "$nr")
+changed=0
+restore() {
+	if [ "$changed" = 1 ]; then
+		echo "$old" >"$nr" 2>/dev/null || log "could not restore $nr to $old"
+		log "nr_hugepages restored to $old (now $(cat "$nr"))"
+		changed=0
+	fi
+}
+trap restore EXIT
+trap 'restore; exit 130' INT
+trap 'restore; exit 143' TERM
+
+huge_ok=1
+free=$(hp_free)
+if [ "$free" -lt "$need" ]; then
+	if [ -w "$nr" ]; then
+		changed=1
+		echo $((old + need - free)) >"$nr" || true
+		free=$(hp_free)
+		log "nr_hugepages $old -> $(cat "$nr") for the run ($free free)"
+	fi
+	if [ "$free" -lt "$need" ]; then
+		log "only $free free 2 MiB hugepages (want $need; root can reserve them): hugepage run skipped"
+		huge_ok=0
+	fi
+fi
+
+status=0
+if [ "$huge_ok" = 1 ]; then
+	echo "=== pool_bench, 2 MiB hugepages: $bin --json $results/pool_bench.json $*"
+	"$bin" --json "$results/pool_bench.json" "$@" || status=$?
+	echo
+fi
+restore
+
+echo "=== pool_bench, 4 KiB pages: $bin --no-huge --json $results/pool_bench_nohuge.json $*"
+"$bin" --no-huge --json "$results/pool_bench_nohuge.json" "$@" || status=$?
+
+if [ "$huge_ok" = 0 ] && [ "$status" = 0 ]; then
+	status=1
+fi
+exit "$status"
