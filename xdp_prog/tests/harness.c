@@ -11,7 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <arpa/inet.h>
+#include <linux/if_xdp.h>
 #include <netinet/in.h>
 
 #include <bpf/bpf.h>
@@ -19,8 +23,13 @@
 
 #include "xl_steer_bpf.skel.h"
 
+#define XSK_FRAMES 16
+#define XSK_FRAME_SZ 4096
+
 struct xl_harness {
 	struct xl_steer_bpf *skel;
+	int xsk_fd;
+	void *umem;
 	int ncpus;
 	void *pcpu; /* scratch for per-CPU values */
 	uint8_t out[4096];
@@ -77,6 +86,7 @@ struct xl_harness *xl_harness_open(void)
 	if (!h)
 		return NULL;
 	h->ncpus = n;
+	h->xsk_fd = -1;
 	/* largest per-CPU value read through the harness: struct xl_stats */
 	h->pcpu = calloc((size_t)n, sizeof(struct xl_stats));
 	if (!h->pcpu) {
@@ -104,6 +114,10 @@ void xl_harness_close(struct xl_harness *h)
 	if (!h)
 		return;
 	xl_steer_bpf__destroy(h->skel);
+	if (h->xsk_fd >= 0)
+		close(h->xsk_fd);
+	if (h->umem)
+		munmap(h->umem, XSK_FRAMES * XSK_FRAME_SZ);
 	free(h->pcpu);
 	free(h);
 }
@@ -112,7 +126,7 @@ const char *xl_harness_skip_reason(void)
 {
 	static char reason[160];
 	static int done;
-	struct xl_harness *h;
+	int err;
 
 	if (done)
 		return reason[0] ? reason : NULL;
@@ -121,12 +135,12 @@ const char *xl_harness_skip_reason(void)
 		snprintf(reason, sizeof(reason), "BPF tests need root (euid %u)", (unsigned)geteuid());
 		return reason;
 	}
-	h = xl_harness_open();
-	if (!h) {
-		snprintf(reason, sizeof(reason), "cannot load xl_steer: %s", strerror(errno));
+	err = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_XDP, NULL);
+	if (err <= 0) {
+		snprintf(reason, sizeof(reason), "kernel cannot load XDP programs: %s",
+			 err ? strerror(-err) : "not supported");
 		return reason;
 	}
-	xl_harness_close(h);
 	return NULL;
 }
 
@@ -140,6 +154,65 @@ int xl_harness_map_fd(struct xl_harness *h, const char *name)
 int xl_harness_prog_fd(struct xl_harness *h)
 {
 	return bpf_program__fd(h->skel->progs.xl_steer);
+}
+
+#ifndef AF_XDP
+#define AF_XDP 44
+#endif
+#ifndef SOL_XDP
+#define SOL_XDP 283
+#endif
+
+int xl_harness_xsk_attach(struct xl_harness *h)
+{
+	struct xdp_umem_reg mr = { 0 };
+	struct sockaddr_xdp sxdp = { 0 };
+	int ring = XSK_FRAMES, fd, ifindex;
+	__u32 q = 0;
+
+	if (h->xsk_fd >= 0)
+		return -EALREADY;
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	ifindex = (int)if_nametoindex("lo");
+	if (!ifindex)
+		return -errno;
+	h->umem = mmap(NULL, XSK_FRAMES * XSK_FRAME_SZ, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (h->umem == MAP_FAILED) {
+		h->umem = NULL;
+		return -errno;
+	}
+	fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	h->xsk_fd = fd;
+	mr.addr = (__u64)(unsigned long)h->umem;
+	mr.len = XSK_FRAMES * XSK_FRAME_SZ;
+	mr.chunk_size = XSK_FRAME_SZ;
+	if (setsockopt(fd, SOL_XDP, XDP_UMEM_REG, &mr, sizeof(mr)) ||
+	    setsockopt(fd, SOL_XDP, XDP_UMEM_FILL_RING, &ring, sizeof(ring)) ||
+	    setsockopt(fd, SOL_XDP, XDP_UMEM_COMPLETION_RING, &ring, sizeof(ring)) ||
+	    setsockopt(fd, SOL_XDP, XDP_RX_RING, &ring, sizeof(ring)))
+		return -errno;
+	sxdp.sxdp_family = AF_XDP;
+	sxdp.sxdp_ifindex = (__u32)ifindex;
+	sxdp.sxdp_queue_id = 0;
+	sxdp.sxdp_flags = XDP_COPY;
+	if (bind(fd, (struct sockaddr *)&sxdp, sizeof(sxdp)))
+		return -errno;
+	if (bpf_map_update_elem(bpf_map__fd(h->skel->maps.xl_xsks), &q, &fd, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int xl_harness_xsk_detach(struct xl_harness *h)
+{
+	__u32 q = 0;
+
+	if (bpf_map_delete_elem(bpf_map__fd(h->skel->maps.xl_xsks), &q))
+		return -errno;
+	return 0;
 }
 
 static int neg_errno(int ret)
@@ -404,4 +477,53 @@ int xl_harness_frame(const struct xl_flow_key *k, size_t payload, uint8_t *buf, 
 		memcpy(th + 4, &v, 2);
 	}
 	return (int)len;
+}
+
+int xl_harness_classify(struct xl_harness *h, const void *frame, size_t len,
+			struct xl_outcome *out)
+{
+	struct xl_stats a, b;
+	int err, i, moved = 0;
+	uint32_t rv;
+
+	err = xl_harness_stats(h, &a);
+	if (err)
+		return err;
+	err = xl_harness_run(h, frame, len, 1, &rv, NULL);
+	if (err)
+		return err;
+	err = xl_harness_stats(h, &b);
+	if (err)
+		return err;
+	memset(out, 0, sizeof(*out));
+	out->retval = rv;
+	out->promotions = (uint32_t)(b.hot_promotions - a.hot_promotions);
+	if (b.seen - a.seen != 1)
+		return -EPROTO;
+	for (i = 0; i < XL_VIA_MAX; i++) {
+		if (b.steered[i] == a.steered[i])
+			continue;
+		if (b.steered[i] - a.steered[i] != 1)
+			return -EPROTO;
+		out->kind = XL_OUT_STEERED;
+		out->code = i;
+		moved++;
+	}
+	for (i = 0; i < XL_PASS_MAX; i++) {
+		if (b.passed[i] == a.passed[i])
+			continue;
+		if (b.passed[i] - a.passed[i] != 1)
+			return -EPROTO;
+		out->kind = XL_OUT_PASSED;
+		out->code = i;
+		moved++;
+	}
+	if (b.fallbacks != a.fallbacks) {
+		if (b.fallbacks - a.fallbacks != 1)
+			return -EPROTO;
+		out->kind = XL_OUT_FALLBACK;
+		out->code = -1;
+		moved++;
+	}
+	return moved == 1 ? 0 : -EPROTO;
 }

@@ -30,7 +30,7 @@ struct xl_harness *xl_harness_open(void);
 /** @brief Unload and free; accepts NULL. */
 void xl_harness_close(struct xl_harness *h);
 /**
- * @brief Why BPF tests cannot run here, or NULL if they can (root and a test load works).
+ * @brief Why BPF tests cannot run here, or NULL if they can (root, and the kernel loads XDP).
  * Cached after the first call.
  */
 const char *xl_harness_skip_reason(void);
@@ -49,6 +49,28 @@ int xl_harness_get_cfg(struct xl_harness *h, struct xl_cfg *cfg);
  */
 int xl_harness_run(struct xl_harness *h, const void *frame, size_t len, uint32_t repeat,
 		   uint32_t *retval, uint32_t *ns_per_run);
+
+/** What one frame did, derived from the counters (steer.h: exactly one moves per frame). */
+enum xl_outcome_kind {
+	XL_OUT_STEERED = 1, /**< steered[code], code = enum xl_steer_via */
+	XL_OUT_PASSED, /**< passed[code], code = enum xl_pass_reason */
+	XL_OUT_FALLBACK, /**< fallbacks; code = -1 */
+};
+
+struct xl_outcome {
+	uint32_t retval; /**< XDP action returned */
+	int kind; /**< enum xl_outcome_kind */
+	int code; /**< see kind */
+	uint32_t promotions; /**< hot_promotions delta */
+};
+
+/**
+ * @brief Run one frame and report its outcome from the counter delta.
+ * @return 0, -errno from xl_harness_run(), or -EPROTO if the delta breaks the steer.h invariant
+ * (seen + 1 and exactly one of steered/passed/fallbacks + 1, nothing else but hot_promotions).
+ */
+int xl_harness_classify(struct xl_harness *h, const void *frame, size_t len,
+			struct xl_outcome *out);
 
 /** @brief Sum xl_stats over all CPUs. */
 int xl_harness_stats(struct xl_harness *h, struct xl_stats *sum);
@@ -74,6 +96,17 @@ int xl_harness_hot_del(struct xl_harness *h, const struct xl_flow_key *k);
 int xl_harness_hot_demote_idle(struct xl_harness *h, uint64_t now, uint64_t idle_ns);
 /** @brief Number of entries in xl_hot, or -errno. */
 int xl_harness_hot_count(struct xl_harness *h);
+
+/**
+ * @brief Give RX queue 0 a real AF_XDP socket so steering decisions return XDP_REDIRECT and count
+ * in steered[] instead of fallbacks. Moves the calling process into a new, private network
+ * namespace (unshare(CLONE_NEWNET): Criterion runs each test in its own child) and binds a
+ * copy-mode socket to that namespace's loopback, queue 0; nothing outside the process changes.
+ * @return 0 or -errno (callers skip the test with the reason).
+ */
+int xl_harness_xsk_attach(struct xl_harness *h);
+/** @brief Remove the queue 0 socket from xl_xsks (the socket stays open). */
+int xl_harness_xsk_detach(struct xl_harness *h);
 
 /** @brief File descriptor of a map by name (XL_MAP_*), or -ENOENT. */
 int xl_harness_map_fd(struct xl_harness *h, const char *map_name);
