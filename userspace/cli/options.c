@@ -196,6 +196,10 @@ static int set_value(const struct xl_option *o, const char *val, void *cfg, int 
 		*(bool *)field = true;
 		return 0;
 	case XL_OPT_UINT:
+		if ((o->flags & XL_OPT_F_AUTO) && !strcmp(val, "auto")) {
+			*(unsigned long long *)field = 0;
+			return 0;
+		}
 		ret = xl_cli_uint_parse(val, o->flags & XL_OPT_F_SI, &v);
 		if (ret == -ERANGE || (!ret && ((o->max && v > o->max) || v < o->min))) {
 			if (o->max)
@@ -313,6 +317,8 @@ static int apply_defaults(const struct xl_command *cmd, void *cfg, struct xl_opt
 	int ret;
 
 	for (o = cmd->opts; o && o->name; o++) {
+		if (!o->def && o->kind == XL_OPT_UINT)
+			*(unsigned long long *)((char *)cfg + o->offset) = XL_OPT_UNSET;
 		if (!o->def || o->kind == XL_OPT_FLAG)
 			continue;
 		ret = set_value(o, o->def, cfg, -1, err);

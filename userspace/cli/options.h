@@ -54,7 +54,11 @@ enum xl_opt_kind {
 enum {
 	XL_OPT_F_POW2 = 1u << 0, /**< XL_OPT_UINT: value must be a power of two */
 	XL_OPT_F_SI = 1u << 1,	 /**< XL_OPT_UINT: accept k/m/g suffixes (x1000) */
+	XL_OPT_F_AUTO = 1u << 2, /**< XL_OPT_UINT: accept the word "auto", stored as 0 */
 };
+
+/** An XL_OPT_UINT option without a default holds this until it is given. */
+#define XL_OPT_UNSET (~0ULL)
 
 /** One name of an XL_OPT_ENUM option. */
 struct xl_opt_enum {

@@ -20,7 +20,7 @@ struct tok {
 
 struct pctx {
 	const char *text;
-	struct tok t[MAX_WORDS];
+	struct tok t[MAX_WORDS + 1]; /* one more, to point at the word past the limit */
 	int n;
 	struct xl_rule_err *err;
 };
@@ -68,7 +68,7 @@ static int tokenize(struct pctx *c)
 	for (;;) {
 		while (s[i] && is_blank(s[i]))
 			i++;
-		if (!s[i])
+		if (!s[i] || s[i] == '#') /* a comment runs to the end */
 			return 0;
 		start = i;
 		if (s[i] == '-' && s[i + 1] == '>') {
@@ -77,14 +77,10 @@ static int tokenize(struct pctx *c)
 			while (s[i] && !is_blank(s[i]) && !(s[i] == '-' && s[i + 1] == '>'))
 				i++;
 		}
-		if (c->n == MAX_WORDS) {
-			c->t[MAX_WORDS - 1].off = start;
-			c->t[MAX_WORDS - 1].len = i - start;
-			return fail(c, MAX_WORDS - 1, 0, 0, "too many words (at most %d)",
-				    MAX_WORDS);
-		}
 		c->t[c->n].off = start;
 		c->t[c->n].len = i - start;
+		if (c->n == MAX_WORDS)
+			return fail(c, MAX_WORDS, 0, 0, "too many words (at most %d)", MAX_WORDS);
 		c->n++;
 	}
 }

@@ -13,7 +13,8 @@
  * PROTO is udp or tcp; IPv6 endpoints of a flow go in brackets ([2001:2::1]:7000), daddr and
  * prefix addresses may be bracketed or not. The words after the match (fast, pass, id N and,
  * for the port kind, daddr ADDR) come in any order, each at most once; the action defaults to
- * fast. A prefix must have no host bits set. "->" may touch its neighbours.
+ * fast. A prefix must have no host bits set. "->" may touch its neighbours. A word starting
+ * with '#' starts a comment that runs to the end (xlane rule list appends "# hits N").
  *
  * In the struct: family is AF_INET/AF_INET6 (AF_UNSPEC for a port rule without daddr), ports
  * are host order, addresses network order, id is XL_RULE_ID_NONE when "id N" was left out.
