@@ -563,7 +563,7 @@ static void random_ext(struct xl_rng *r, struct xl_pkt_ext *e)
 
 	memset(e, 0, sizeof(*e));
 	e->type = types[xl_rng_below(r, sizeof(types))];
-	e->len = (uint8_t)(chance(r, 70) ? xl_rng_below(r, 3) : xl_rng_below(r, 256));
+	e->len = (uint8_t)(chance(r, 92) ? xl_rng_below(r, 3) : xl_rng_below(r, 256));
 	if (e->type == XL_IPPROTO_FRAGMENT) {
 		e->frag_off = (uint16_t)(chance(r, 60) ? 0 : xl_rng_below(r, 0x2000));
 		e->mf = (uint8_t)chance(r, 50);
@@ -621,6 +621,18 @@ void xl_pkt_random_spec(struct xl_rng *r, struct xl_pkt_spec *s, unsigned bits)
 		s->n_ext = (uint8_t)(u < 40 ? 1 : u < 65 ? 2 : u < 80 ? 3 : 4 + xl_rng_below(r, 9));
 		for (unsigned i = 0; i < s->n_ext; i++)
 			random_ext(r, &s->ext[i]);
+		if (chance(r, 15)) {
+			/* A long chain of only the walked kinds, around any parser bound. */
+			static const uint8_t walked[] = {XL_IPPROTO_HOPOPTS, XL_IPPROTO_ROUTING,
+							 XL_IPPROTO_DSTOPTS, XL_IPPROTO_FRAGMENT};
+
+			s->n_ext = (uint8_t)(4 + xl_rng_below(r, 6));
+			for (unsigned i = 0; i < s->n_ext; i++) {
+				memset(&s->ext[i], 0, sizeof(s->ext[i]));
+				s->ext[i].type = walked[xl_rng_below(r, 4)];
+				s->ext[i].len = (uint8_t)xl_rng_below(r, 2);
+			}
+		}
 	}
 	if (chance(r, 6))
 		s->ip6_plen_delta = chance(r, 50) ? (int32_t)xl_rng_below(r, 61) - 30
