@@ -9,9 +9,11 @@ build=$1 embed=$2
 shift 2
 extra=("$@")
 
+# Under the valgrind test setup, the two programs built here run under memcheck.
+run=()
 if [ "${XL_UNDER_VALGRIND:-0}" = 1 ]; then
-	echo "SKIP: runs meson install and cc; the in-tree embed test covers the example under Valgrind"
-	exit 77
+	run=(valgrind --quiet --error-exitcode=99 --leak-check=full
+		--errors-for-leak-kinds=definite,indirect,possible)
 fi
 
 tmp=$(mktemp -d /tmp/xl-install.XXXXXX)
@@ -39,7 +41,7 @@ readelf -d "$tmp/embed-shared" | grep -q 'NEEDED.*libxlane-pool\.so' || {
 	echo "embed-shared does not link libxlane-pool.so"
 	exit 1
 }
-LD_LIBRARY_PATH=$libdir "$tmp/embed-shared"
+LD_LIBRARY_PATH=$libdir "${run[@]}" "$tmp/embed-shared"
 
 # static: libxlane-pool.a, with the private deps from `pkg-config --static`
 libs=$(pkg-config --static --libs xlane-pool)
@@ -51,5 +53,5 @@ if readelf -d "$tmp/embed-static" | grep -q 'NEEDED.*libxlane-pool'; then
 	echo "embed-static still needs libxlane-pool.so"
 	exit 1
 fi
-"$tmp/embed-static"
+"${run[@]}" "$tmp/embed-static"
 echo "install OK: shared and static builds of $(basename "$embed") ran"

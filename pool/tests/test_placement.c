@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <xlane/pool.h>
 
@@ -304,39 +303,33 @@ Test(pool_placement, fallback_when_hugepages_run_short)
 	xl_pool_destroy(pool);
 }
 
+/* Criterion runs each test in its own process: this one drops to nobody for good. */
 Test(pool_placement, unprivileged_lock_over_rlimit_is_eperm)
 {
+	XL_OPTS(xl_pool_opts, o, .pages = XL_PAGES_SMALL);
+	struct xl_pool *pool;
 	struct rlimit rl;
-	pid_t pid;
-	int status;
+	unsigned int n;
 
+#if defined(__SANITIZE_ADDRESS__)
+	cr_skip_test("AddressSanitizer intercepts mlock() and ignores it: no limit to hit");
+#endif
 	if (geteuid() != 0)
-		cr_skip_test("needs root to drop to an unprivileged user in a child");
+		cr_skip_test("needs root to drop to an unprivileged user");
 	if (getrlimit(RLIMIT_MEMLOCK, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
 	    rl.rlim_cur > 64 * MIB)
 		cr_skip_test("RLIMIT_MEMLOCK is unlimited or above 64 MiB");
-	pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		XL_OPTS(xl_pool_opts, o, .pages = XL_PAGES_SMALL);
-		unsigned int n = (unsigned int)(rl.rlim_cur / 2048) * 2; /* twice the limit */
-		struct xl_pool *pool;
-
-		if (setgid(65534) != 0 || setuid(65534) != 0)
-			_exit(10);
-		errno = 0;
-		pool = xl_pool_create(n, 2048, &o);
-		if (pool || errno != EPERM)
-			_exit(11);
-		o.flags = XL_POOL_F_NO_LOCK;
-		pool = xl_pool_create(n, 2048, &o);
-		if (!pool || pool_info(pool).locked)
-			_exit(12);
-		_exit(xl_pool_destroy(pool) == 0 ? 0 : 13);
-	}
-	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	cr_expect(WIFEXITED(status), "child crashed");
-	cr_expect_eq(WEXITSTATUS(status), 0,
-		     "child step %d failed (10 setuid, 11 not EPERM, 12 NO_LOCK, 13 leak)",
-		     WEXITSTATUS(status));
+	cr_assert_eq(setgid(65534), 0, "setgid: %s", strerror(errno));
+	cr_assert_eq(setuid(65534), 0, "setuid: %s", strerror(errno));
+	n = (unsigned int)(rl.rlim_cur / 2048) * 2; /* twice the limit */
+	errno = 0;
+	pool = xl_pool_create(n, 2048, &o);
+	cr_expect_null(pool, "locked %u objects over RLIMIT_MEMLOCK unprivileged", n);
+	cr_expect_eq(errno, EPERM, "errno %d (%s)", errno, strerror(errno));
+	xl_pool_destroy(pool);
+	o.flags = XL_POOL_F_NO_LOCK;
+	pool = xl_pool_create(n, 2048, &o);
+	cr_assert_not_null(pool, "XL_POOL_F_NO_LOCK: %s", strerror(errno));
+	cr_expect_eq(pool_info(pool).locked, 0);
+	cr_expect_eq(xl_pool_destroy(pool), 0);
 }
