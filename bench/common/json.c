@@ -16,7 +16,7 @@ enum frame_kind {
 struct frame {
 	enum frame_kind kind;
 	unsigned int count; /* values (or key/value pairs) written at this level */
-	bool have_key;      /* FRAME_OBJ: a key was written, its value is due */
+	bool have_key;	    /* FRAME_OBJ: a key was written, its value is due */
 };
 
 struct bench_json {
@@ -164,7 +164,7 @@ static void begin(struct bench_json *j, enum frame_kind kind, char open)
 	}
 	emit_char(j, open);
 	j->depth++;
-	j->stack[j->depth] = (struct frame){ .kind = kind };
+	j->stack[j->depth] = (struct frame){.kind = kind};
 }
 
 static void end(struct bench_json *j, enum frame_kind kind, char close)

@@ -11,7 +11,7 @@
 struct row {
 	bool sep;
 	unsigned int filled; /* cells filled so far */
-	char **cells;        /* ncols entries, NULL = empty */
+	char **cells;	     /* ncols entries, NULL = empty */
 };
 
 struct bench_table {
@@ -76,7 +76,8 @@ int bench_table_col(struct bench_table *t, unsigned int col, const char *header,
 {
 	char *h;
 
-	if (!t || col >= t->ncols || !header || (align != BENCH_ALIGN_LEFT && align != BENCH_ALIGN_RIGHT))
+	if (!t || col >= t->ncols || !header ||
+	    (align != BENCH_ALIGN_LEFT && align != BENCH_ALIGN_RIGHT))
 		return fail(EINVAL);
 	h = strdup(header);
 	if (!h)
@@ -103,7 +104,7 @@ static int add_row(struct bench_table *t, bool sep)
 		t->cap = cap;
 	}
 	r = &t->rows[t->nrows];
-	*r = (struct row){ .sep = sep };
+	*r = (struct row){.sep = sep};
 	if (!sep) {
 		r->cells = calloc(t->ncols, sizeof(*r->cells));
 		if (!r->cells)

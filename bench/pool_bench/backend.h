@@ -23,20 +23,20 @@
 #include <stdint.h>
 #include <time.h>
 
-#define PB_MAX_THREADS 8
+#define PB_MAX_THREADS	8
 #define PB_MAX_BACKENDS 12
-#define PB_MAX_NOTES 24
-#define PB_CHECK_EVERY 4096 /* objects between two clock reads */
+#define PB_MAX_NOTES	24
+#define PB_CHECK_EVERY	4096 /* objects between two clock reads */
 
 /** What the families need to know to build their pools. */
 struct pb_config {
-	unsigned int n_objs;      /**< objects in every pool */
-	unsigned int obj_size;    /**< bytes per object */
-	bool huge;                /**< 2 MiB hugepages (else 4 KiB pages) */
-	unsigned int n_threads;   /**< the most threads any row uses */
+	unsigned int n_objs;	  /**< objects in every pool */
+	unsigned int obj_size;	  /**< bytes per object */
+	bool huge;		  /**< 2 MiB hugepages (else 4 KiB pages) */
+	unsigned int n_threads;	  /**< the most threads any row uses */
 	int cpus[PB_MAX_THREADS]; /**< CPU of thread slot i */
-	bool xl_no_colour;        /**< XL_POOL_F_NO_COLOUR on the xl_pool */
-	bool quiet_eal;           /**< keep the EAL's log at error level */
+	unsigned int xl_flags;	  /**< extra XL_POOL_F_* for the xl_pool (its layout) */
+	bool quiet_eal;		  /**< keep the EAL's log at error level */
 };
 
 /** One measurement window of one thread. */
@@ -62,12 +62,12 @@ typedef int (*pb_run_fn)(struct pb_backend *b, unsigned int slot, void **objs,
 			 const struct pb_job *job, struct pb_result *res);
 
 struct pb_backend {
-	const char *name;   /**< key in JSON, e.g. "xl_c256" */
-	const char *label;  /**< table header, e.g. "xl c256" */
-	const char *family; /**< "xl_pool", "rte_mempool", "malloc" */
+	const char *name;	 /**< key in JSON, e.g. "xl_c256" */
+	const char *label;	 /**< table header, e.g. "xl c256" */
+	const char *family;	 /**< "xl_pool", "rte_mempool", "malloc" */
 	unsigned int cache_size; /**< objects per per-thread cache, 0 = none */
 	pb_run_fn run;
-	void *pool;                  /**< the family's pool */
+	void *pool;		     /**< the family's pool */
 	void *cache[PB_MAX_THREADS]; /**< per-thread cache handle of slot i (or NULL) */
 };
 
@@ -83,7 +83,7 @@ struct pb_set {
 	unsigned int n;
 	struct pb_note notes[PB_MAX_NOTES];
 	unsigned int n_notes;
-	char skipped[256]; /**< why a family is absent ("" when all are there) */
+	char skipped[256];	    /**< why a family is absent ("" when all are there) */
 	void *xl_state, *rte_state; /**< families' private state for teardown */
 };
 
@@ -133,7 +133,8 @@ static inline __attribute__((always_inline)) int pb_loop(void *pool, void *cache
 							 pb_put_fn put)
 {
 	const unsigned int bulk = job->bulk, hold = job->hold;
-	uint64_t per_check = (job->max_objs < PB_CHECK_EVERY ? job->max_objs : PB_CHECK_EVERY) / hold;
+	uint64_t per_check =
+		(job->max_objs < PB_CHECK_EVERY ? job->max_objs : PB_CHECK_EVERY) / hold;
 	uint64_t done = 0, t0, t1, deadline;
 	unsigned int off, tag = 0;
 
@@ -151,7 +152,8 @@ static inline __attribute__((always_inline)) int pb_loop(void *pool, void *cache
 				if (__builtin_expect(get(pool, cache, objs + off, m) != 0, 0))
 					goto dry;
 				for (unsigned int i = 0; i < m; i++)
-					*(volatile unsigned char *)objs[off + i] = (unsigned char)tag;
+					*(volatile unsigned char *)objs[off + i] =
+						(unsigned char)tag;
 			}
 			for (off = 0; off < hold; off += bulk) {
 				unsigned int m = hold - off < bulk ? hold - off : bulk;

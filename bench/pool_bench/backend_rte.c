@@ -32,12 +32,14 @@ struct rte_state {
 	char runtime_dir[256];
 };
 
-static int rte_get(void *pool, void *cache, void **objs, unsigned int n)
+static inline __attribute__((always_inline)) int rte_get(void *pool, void *cache, void **objs,
+							 unsigned int n)
 {
 	return rte_mempool_generic_get(pool, objs, n, cache);
 }
 
-static int rte_put(void *pool, void *cache, void **objs, unsigned int n)
+static inline __attribute__((always_inline)) int rte_put(void *pool, void *cache, void **objs,
+							 unsigned int n)
 {
 	rte_mempool_generic_put(pool, objs, n, cache);
 	return 0;
@@ -51,9 +53,9 @@ static int rte_run(struct pb_backend *b, unsigned int slot, void **objs, const s
 
 int pb_rte_setup(const struct pb_config *cfg, struct pb_set *set, char *err, size_t errlen)
 {
-	static const unsigned int sizes[2] = { 256, 512 };
-	static const char *const names[2] = { "rte_c256", "rte_c512" };
-	static const char *const labels[2] = { "rte c256", "rte c512" };
+	static const unsigned int sizes[2] = {256, 512};
+	static const char *const names[2] = {"rte_c256", "rte_c512"};
+	static const char *const labels[2] = {"rte c256", "rte c512"};
 	char lcores[64] = "", prefix[32], mem[16], args_text[512] = "";
 	char *argv[EAL_MAX_ARGS + 1];
 	int argc = 0, ret;
@@ -117,12 +119,12 @@ int pb_rte_setup(const struct pb_config *cfg, struct pb_set *set, char *err, siz
 	st->eal_up = true;
 	snprintf(st->runtime_dir, sizeof(st->runtime_dir), "%s", rte_eal_get_runtime_dir());
 
-	st->mp = rte_mempool_create("xlpb", cfg->n_objs, cfg->obj_size, 0, 0, NULL, NULL, NULL, NULL,
-				    SOCKET_ID_ANY, 0);
+	st->mp = rte_mempool_create("xlpb", cfg->n_objs, cfg->obj_size, 0, 0, NULL, NULL, NULL,
+				    NULL, SOCKET_ID_ANY, 0);
 	if (!st->mp) {
 		ret = -rte_errno;
-		snprintf(err, errlen, "rte_mempool_create(%u x %u B): %s", cfg->n_objs, cfg->obj_size,
-			 rte_strerror(-ret));
+		snprintf(err, errlen, "rte_mempool_create(%u x %u B): %s", cfg->n_objs,
+			 cfg->obj_size, rte_strerror(-ret));
 		return ret ? ret : -ENOMEM;
 	}
 	for (int k = 0; k < 2; k++) {

@@ -17,12 +17,14 @@ struct xl_state {
 	unsigned int n_objs, n_threads;
 };
 
-static int xl_get(void *pool, void *cache, void **objs, unsigned int n)
+static inline __attribute__((always_inline)) int xl_get(void *pool, void *cache, void **objs,
+							unsigned int n)
 {
 	return xl_pool_get_bulk(pool, cache, objs, n);
 }
 
-static int xl_put(void *pool, void *cache, void **objs, unsigned int n)
+static inline __attribute__((always_inline)) int xl_put(void *pool, void *cache, void **objs,
+							unsigned int n)
 {
 	return xl_pool_put_bulk(pool, cache, objs, n);
 }
@@ -49,12 +51,12 @@ static const char *pages_name(enum xl_pages p)
 
 int pb_xl_setup(const struct pb_config *cfg, struct pb_set *set, char *err, size_t errlen)
 {
-	static const unsigned int sizes[2] = { 256, 512 };
-	static const char *const names[2] = { "xl_c256", "xl_c512" };
-	static const char *const labels[2] = { "xl c256", "xl c512" };
+	static const unsigned int sizes[2] = {256, 512};
+	static const char *const names[2] = {"xl_c256", "xl_c512"};
+	static const char *const labels[2] = {"xl c256", "xl c512"};
 	XL_OPTS(xl_pool_opts, o, .pages = cfg->huge ? XL_PAGES_HUGE : XL_PAGES_SMALL,
-		.flags = cfg->xl_no_colour ? XL_POOL_F_NO_COLOUR : 0);
-	struct xl_pool_info info = { .sz = sizeof(info) };
+		.flags = cfg->xl_flags);
+	struct xl_pool_info info = {.sz = sizeof(info)};
 	struct xl_state *st;
 	struct pb_backend *b;
 	int ret;
@@ -68,12 +70,13 @@ int pb_xl_setup(const struct pb_config *cfg, struct pb_set *set, char *err, size
 	st->pool = xl_pool_create(cfg->n_objs, cfg->obj_size, &o);
 	if (!st->pool) {
 		ret = -errno;
-		snprintf(err, errlen, "xl_pool_create(%u x %u B, %s): %s%s", cfg->n_objs, cfg->obj_size,
-			 cfg->huge ? "XL_PAGES_HUGE" : "XL_PAGES_SMALL", strerror(-ret),
-			 cfg->huge && ret == -ENOMEM ?
-				 " (not enough free 2 MiB hugepages: reserve some in "
-				 "/proc/sys/vm/nr_hugepages, or use --no-huge)" :
-				 "");
+		snprintf(err, errlen, "xl_pool_create(%u x %u B, %s): %s%s", cfg->n_objs,
+			 cfg->obj_size, cfg->huge ? "XL_PAGES_HUGE" : "XL_PAGES_SMALL",
+			 strerror(-ret),
+			 cfg->huge && ret == -ENOMEM
+				 ? " (not enough free 2 MiB hugepages: reserve some in "
+				   "/proc/sys/vm/nr_hugepages, or use --no-huge)"
+				 : "");
 		return ret;
 	}
 	for (int k = 0; k < 2; k++) {
@@ -107,8 +110,8 @@ int pb_xl_setup(const struct pb_config *cfg, struct pb_set *set, char *err, size
 	pb_set_note(set, "xl_pool.region_bytes", "%zu", info.region_bytes);
 	pb_set_note(set, "xl_pool.stride", "%u", info.stride);
 	pb_set_note(set, "xl_pool.colour", "%s",
-		    info.stride % 4096 == 0 || info.stride % 2048 == 0 ? "no (stride aliases)" :
-									     "yes");
+		    info.stride % 1024 ? "yes (slots are not a multiple of 1 KiB apart)"
+				       : "no (every object starts in the same few L1 sets)");
 	pb_set_note(set, "xl_pool.node", "%d (verified %d)", info.node, info.node_verified);
 	pb_set_note(set, "xl_pool.locked", "%s", info.locked ? "yes" : "no");
 	return 0;
@@ -117,7 +120,7 @@ int pb_xl_setup(const struct pb_config *cfg, struct pb_set *set, char *err, size
 int pb_xl_teardown(struct pb_set *set, char *err, size_t errlen)
 {
 	struct xl_state *st = set->xl_state;
-	struct xl_pool_stats stats = { .sz = sizeof(stats) };
+	struct xl_pool_stats stats = {.sz = sizeof(stats)};
 	int leaked, ret = 0;
 
 	if (!st)
@@ -127,7 +130,8 @@ int pb_xl_teardown(struct pb_set *set, char *err, size_t errlen)
 			xl_pool_cache_destroy(st->caches[k][t]);
 	if (st->pool && !xl_pool_stats(st->pool, &stats) &&
 	    (stats.in_use || stats.in_ring != st->n_objs)) {
-		snprintf(err, errlen, "xl_pool conservation: %llu in use, %llu in the ring, want 0 and %u",
+		snprintf(err, errlen,
+			 "xl_pool conservation: %llu in use, %llu in the ring, want 0 and %u",
 			 (unsigned long long)stats.in_use, (unsigned long long)stats.in_ring,
 			 st->n_objs);
 		ret = -EUCLEAN;

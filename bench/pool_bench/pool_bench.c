@@ -18,6 +18,8 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include <xlane/pool.h>
+
 #include "pool_bench.h"
 
 struct worker {
@@ -277,8 +279,8 @@ static int pick_cpus(struct pb_run *r, unsigned int n)
 			r->cfg.cpus[k++] = c;
 	}
 	if (k < n) {
-		fprintf(stderr, "pool_bench: --threads: %u threads need %u CPUs, only %u allowed\n", n,
-			n, k);
+		fprintf(stderr, "pool_bench: --threads: %u threads need %u CPUs, only %u allowed\n",
+			n, n, k);
 		return -EINVAL;
 	}
 	return 0;
@@ -329,6 +331,36 @@ static int setup(struct pb_run *r, bool want_dpdk, char *err, size_t errlen)
 	return 0;
 }
 
+/* --backends: keep only the named backends, in table order. */
+static int filter_backends(struct pb_run *r)
+{
+	char buf[256], *save = NULL, *tok;
+	bool keep[PB_MAX_BACKENDS] = {false};
+	unsigned int n = 0;
+
+	if (!r->opts->backends)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", r->opts->backends);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int i = pb_backend_index(r, tok);
+
+		if (i < 0) {
+			fprintf(stderr, "pool_bench: --backends: '%s' is not one of:", tok);
+			for (unsigned int k = 0; k < r->set.n; k++)
+				fprintf(stderr, " %s", r->set.b[k].name);
+			fprintf(stderr, "\n");
+			return -EINVAL;
+		}
+		keep[i] = true;
+	}
+	for (unsigned int k = 0; k < r->set.n; k++) {
+		if (keep[k])
+			r->set.b[n++] = r->set.b[k];
+	}
+	r->set.n = n;
+	return 0;
+}
+
 /* @return 0 when every pool got all its objects back */
 static int teardown(struct pb_run *r)
 {
@@ -337,15 +369,15 @@ static int teardown(struct pb_run *r)
 	int ret, bad = 0;
 
 	ret = pb_xl_teardown(&r->set, err, sizeof(err));
-	len += (size_t)snprintf(r->conservation + len, sizeof(r->conservation) - len,
-				"xl_pool: %s", ret ? err : "all objects back");
+	len += (size_t)snprintf(r->conservation + len, sizeof(r->conservation) - len, "xl_pool: %s",
+				ret ? err : "all objects back");
 	bad |= ret;
 #ifdef PB_HAVE_DPDK
 	if (r->set.rte_state) {
 		err[0] = '\0';
 		ret = pb_rte_teardown(&r->set, err, sizeof(err));
-		snprintf(r->conservation + len, sizeof(r->conservation) - len,
-			 "; rte_mempool: %s", ret ? err : "all objects back");
+		snprintf(r->conservation + len, sizeof(r->conservation) - len, "; rte_mempool: %s",
+			 ret ? err : "all objects back");
 		bad |= ret;
 	}
 #endif
@@ -368,27 +400,37 @@ int main(int argc, char **argv)
 		return ret > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	r->opts = &opts;
 	for (unsigned int i = 0; i < opts.threads.n; i++)
-		max_threads = opts.threads.v[i] > max_threads ? (unsigned int)opts.threads.v[i] :
-								max_threads;
+		max_threads = opts.threads.v[i] > max_threads ? (unsigned int)opts.threads.v[i]
+							      : max_threads;
 	if (check_opts(&opts, max_threads) || pick_cpus(r, max_threads))
 		return EXIT_FAILURE;
 	r->cfg.n_objs = (unsigned int)opts.n_objs;
 	r->cfg.obj_size = (unsigned int)opts.obj_size;
 	r->cfg.huge = !opts.no_huge;
 	r->cfg.n_threads = max_threads;
-	r->cfg.xl_no_colour = opts.xl_no_colour;
-	r->under_valgrind = getenv("XL_UNDER_VALGRIND") && !strcmp(getenv("XL_UNDER_VALGRIND"), "1");
+	if (!strcmp(opts.xl_layout, "colour"))
+		r->cfg.xl_flags = XL_POOL_F_UMEM_UNALIGNED;
+	else if (!strcmp(opts.xl_layout, "frame"))
+		r->cfg.xl_flags = XL_POOL_F_NO_COLOUR;
+	r->under_valgrind =
+		getenv("XL_UNDER_VALGRIND") && !strcmp(getenv("XL_UNDER_VALGRIND"), "1");
 	read_sysinfo(r);
+	pb_set_note(&r->set, "xl_pool.layout", "%s%s", opts.xl_layout,
+		    r->cfg.xl_flags == XL_POOL_F_UMEM_UNALIGNED ? " (XL_POOL_F_UMEM_UNALIGNED)"
+		    : r->cfg.xl_flags == XL_POOL_F_NO_COLOUR	? " (XL_POOL_F_NO_COLOUR)"
+								: " (no layout flag)");
 
 #ifdef PB_HAVE_DPDK
 	want_dpdk = !opts.no_dpdk && !r->under_valgrind;
 	if (opts.no_dpdk)
 		snprintf(r->dpdk_status, sizeof(r->dpdk_status), "left out (--no-dpdk)");
 	else if (r->under_valgrind)
-		snprintf(r->dpdk_status, sizeof(r->dpdk_status),
-			 "skipped under Valgrind (XL_UNDER_VALGRIND=1): DPDK 22.11's rte_eal_cleanup() "
-			 "does not join the EAL's control and lcore threads, which memcheck reports "
-			 "as possibly lost");
+		snprintf(
+			r->dpdk_status, sizeof(r->dpdk_status),
+			"skipped under Valgrind (XL_UNDER_VALGRIND=1): DPDK 22.11's "
+			"rte_eal_cleanup() "
+			"does not join the EAL's control and lcore threads, which memcheck reports "
+			"as possibly lost");
 #else
 	want_dpdk = false;
 	snprintf(r->dpdk_status, sizeof(r->dpdk_status),
@@ -398,11 +440,13 @@ int main(int argc, char **argv)
 	if (r->cfg.huge) {
 		/* a lower bound (object bytes alone): enough to fail early with a useful hint */
 		unsigned long long bytes = (unsigned long long)opts.n_objs * opts.obj_size;
-		long need = (long)((bytes * (want_dpdk ? 2 : 1)) >> 21) + 1, have = free_hugepages();
+		long need = (long)((bytes * (want_dpdk ? 2 : 1)) >> 21) + 1,
+		     have = free_hugepages();
 
 		if (have >= 0 && have < need) {
 			fprintf(stderr,
-				"pool_bench: hugepage mode needs at least %ld free 2 MiB hugepages, "
+				"pool_bench: hugepage mode needs at least %ld free 2 MiB "
+				"hugepages, "
 				"HugePages_Free is %ld: reserve them (echo N > "
 				"/proc/sys/vm/nr_hugepages, as scripts/pool-bench.sh does) or pass "
 				"--no-huge\n",
@@ -417,8 +461,9 @@ int main(int argc, char **argv)
 		max_hold = r->rows[i].hold > max_hold ? r->rows[i].hold : max_hold;
 
 	ret = setup(r, want_dpdk, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "pool_bench: %s\n", err[0] ? err : strerror(-ret));
+	if (ret || (ret = filter_backends(r))) {
+		if (err[0])
+			fprintf(stderr, "pool_bench: %s\n", err);
 		teardown(r);
 		free(r->rows);
 		return EXIT_FAILURE;
@@ -457,7 +502,8 @@ int main(int argc, char **argv)
 						"pool_bench: %s, %s, %u threads, bulk %u: %s\n",
 						r->set.b[b].label, r->rows[row].pattern,
 						r->rows[row].threads, r->rows[row].bulk,
-						ret == -ENOBUFS ? "the pool ran dry" : strerror(-ret));
+						ret == -ENOBUFS ? "the pool ran dry"
+								: strerror(-ret));
 					goto out;
 				}
 			}

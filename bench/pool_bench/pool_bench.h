@@ -22,19 +22,20 @@ struct pb_list {
 
 /** Command-line options; see options.c for the table that defines them and their defaults. */
 struct pb_opts {
-	const char *json;     /**< --json FILE */
-	bool no_huge;         /**< --no-huge */
-	bool no_dpdk;         /**< --no-dpdk */
-	bool xl_no_colour;    /**< --xl-no-colour */
-	uint64_t obj_size;    /**< --obj-size */
-	uint64_t n_objs;      /**< --objs */
-	uint64_t reps;        /**< --reps */
-	uint64_t duration_ms; /**< --duration-ms */
-	uint64_t warmup_ms;   /**< --warmup-ms */
-	uint64_t max_objs;    /**< --max-objs (0: no cap) */
-	uint64_t hold;        /**< --hold (0: no hold pattern) */
+	const char *json;	/**< --json FILE */
+	bool no_huge;		/**< --no-huge */
+	bool no_dpdk;		/**< --no-dpdk */
+	const char *xl_layout;	/**< --xl-layout: colour, frame or pool-default */
+	const char *backends;	/**< --backends: comma-separated names to keep (NULL: all) */
+	uint64_t obj_size;	/**< --obj-size */
+	uint64_t n_objs;	/**< --objs */
+	uint64_t reps;		/**< --reps */
+	uint64_t duration_ms;	/**< --duration-ms */
+	uint64_t warmup_ms;	/**< --warmup-ms */
+	uint64_t max_objs;	/**< --max-objs (0: no cap) */
+	uint64_t hold;		/**< --hold (0: no hold pattern) */
 	struct pb_list threads; /**< --threads */
-	struct pb_list bulks;   /**< --bulks */
+	struct pb_list bulks;	/**< --bulks */
 };
 
 /**
@@ -56,8 +57,8 @@ struct pb_row {
 struct pb_sample {
 	uint64_t objs[PB_MAX_THREADS]; /**< per thread */
 	uint64_t ns[PB_MAX_THREADS];   /**< per thread */
-	double mobj_s;                 /**< all threads together, million objects per second */
-	double ns_per_obj;             /**< mean over threads of each thread's ns per object */
+	double mobj_s;		       /**< all threads together, million objects per second */
+	double ns_per_obj;	       /**< mean over threads of each thread's ns per object */
 };
 
 /** Everything measured in one run, plus what describes it. */
@@ -73,12 +74,12 @@ struct pb_run {
 	char dpdk_status[320]; /**< why there are no DPDK columns, "" when there are */
 	bool under_valgrind;
 	char conservation[512]; /**< the teardown checks, human-readable */
-	char load_start[64];    /**< /proc/loadavg's first three fields before measuring */
-	char load_end[64];      /**< ... and after: other work on the machine skews the figures */
+	char load_start[64];	/**< /proc/loadavg's first three fields before measuring */
+	char load_end[64];	/**< ... and after: other work on the machine skews the figures */
 };
 
-static inline struct pb_sample *pb_sample(const struct pb_run *r, unsigned int row,
-					  unsigned int b, unsigned int rep)
+static inline struct pb_sample *pb_sample(const struct pb_run *r, unsigned int row, unsigned int b,
+					  unsigned int rep)
 {
 	return &r->samples[((size_t)row * r->set.n + b) * r->opts->reps + rep];
 }

@@ -11,10 +11,11 @@
 /* The like-for-like pairs whose throughput ratio the tables show. */
 static const struct {
 	const char *xl, *rte, *label, *key;
+	bool cached; /* counts for the target (xl_pool >= cached rte_mempool) */
 } ratios[] = {
-	{ "xl_c256", "rte_c256", "xl/rte c256", "xl_c256/rte_c256" },
-	{ "xl_c512", "rte_c512", "xl/rte c512", "xl_c512/rte_c512" },
-	{ "xl_ring", "rte_nocache", "xl/rte ring", "xl_ring/rte_nocache" },
+	{"xl_c256", "rte_c256", "xl/rte c256", "xl_c256/rte_c256", true},
+	{"xl_c512", "rte_c512", "xl/rte c512", "xl_c512/rte_c512", true},
+	{"xl_ring", "rte_nocache", "xl/rte ring", "xl_ring/rte_nocache", false},
 };
 
 #define N_RATIOS (sizeof(ratios) / sizeof(ratios[0]))
@@ -25,12 +26,25 @@ static double ratio(const struct pb_run *r, unsigned int row, unsigned int k)
 
 	if (x < 0 || y < 0)
 		return -1;
-	return pb_median(r, row, (unsigned int)x)->mobj_s / pb_median(r, row, (unsigned int)y)->mobj_s;
+	return pb_median(r, row, (unsigned int)x)->mobj_s /
+	       pb_median(r, row, (unsigned int)y)->mobj_s;
 }
 
-static bool have_ratios(const struct pb_run *r)
+static bool have_ratio(const struct pb_run *r, unsigned int k)
 {
-	return pb_backend_index(r, "rte_c256") >= 0;
+	return pb_backend_index(r, ratios[k].xl) >= 0 && pb_backend_index(r, ratios[k].rte) >= 0;
+}
+
+/* The ratios both of whose backends were measured: their indices in ratios[]. */
+static unsigned int ratio_list(const struct pb_run *r, unsigned int list[N_RATIOS])
+{
+	unsigned int n = 0;
+
+	for (unsigned int k = 0; k < N_RATIOS; k++) {
+		if (have_ratio(r, k))
+			list[n++] = k;
+	}
+	return n;
 }
 
 /* Fixed decimals for readable tables, but never a figure that rounds to 0.0. */
@@ -87,7 +101,7 @@ static void print_table(struct bench_table *t, FILE *out)
 void pb_report_tables(const struct pb_run *r, FILE *out)
 {
 	const struct pb_opts *o = r->opts;
-	unsigned int n_ratio = have_ratios(r) ? N_RATIOS : 0, slower = 0, cached = 0;
+	unsigned int rl[N_RATIOS], n_ratio = ratio_list(r, rl), slower = 0, cached = 0;
 	struct bench_table *t;
 	char title[256], name[24];
 
@@ -107,8 +121,9 @@ void pb_report_tables(const struct pb_run *r, FILE *out)
 	if (r->dpdk_status[0])
 		fprintf(out, "  DPDK rte_mempool columns: %s\n", r->dpdk_status);
 	fprintf(out, "  pool conservation after the run: %s\n", r->conservation);
-	fprintf(out, "  one object = one get + one put; cycle: get BULK, write first bytes, put BULK; "
-		     "holdN: get N in calls of BULK, then put them back\n\n");
+	fprintf(out,
+		"  one object = one get + one put; cycle: get BULK, write first bytes, put BULK; "
+		"holdN: get N in calls of BULK, then put them back\n\n");
 
 	snprintf(title, sizeof(title), "ns per object, per thread (lower is better)");
 	t = new_table(r, title, 0);
@@ -124,11 +139,11 @@ void pb_report_tables(const struct pb_run *r, FILE *out)
 
 	snprintf(title, sizeof(title), "Mobj/s, all threads (higher is better)%s",
 		 n_ratio ? "; xl/rte = xl_pool / rte_mempool throughput, same cache size "
-			   "(> 1: xl_pool faster)" :
-			   "");
+			   "(> 1: xl_pool faster)"
+			 : "");
 	t = new_table(r, title, n_ratio);
 	for (unsigned int k = 0; t && k < n_ratio; k++)
-		bench_table_col(t, 3 + r->set.n + k, ratios[k].label, BENCH_ALIGN_RIGHT);
+		bench_table_col(t, 3 + r->set.n + k, ratios[rl[k]].label, BENCH_ALIGN_RIGHT);
 	for (unsigned int row = 0; t && row < r->n_rows; row++) {
 		if (row && strcmp(r->rows[row].pattern, r->rows[row - 1].pattern))
 			bench_table_sep(t);
@@ -137,7 +152,7 @@ void pb_report_tables(const struct pb_run *r, FILE *out)
 		for (unsigned int b = 0; b < r->set.n; b++)
 			number_cell(t, pb_median(r, row, b)->mobj_s, 1);
 		for (unsigned int k = 0; k < n_ratio; k++)
-			number_cell(t, ratio(r, row, k), 2);
+			number_cell(t, ratio(r, row, rl[k]), 2);
 	}
 	print_table(t, out);
 
@@ -145,23 +160,32 @@ void pb_report_tables(const struct pb_run *r, FILE *out)
 		return;
 	/* the target: xl_pool at or above rte_mempool (cached) on every row */
 	for (unsigned int row = 0; row < r->n_rows; row++) {
-		for (unsigned int k = 0; k < 2; k++) {
-			double x = ratio(r, row, k);
+		for (unsigned int i = 0; i < n_ratio; i++) {
+			unsigned int k = rl[i];
+			double x;
 
+			if (!ratios[k].cached)
+				continue;
+			x = ratio(r, row, k);
 			cached++;
 			if (x >= 1.0)
 				continue;
 			if (!slower++)
-				fprintf(out, "xl_pool slower than rte_mempool (same cache size) on:");
-			fprintf(out, "\n  %s thr %u bulk %u: %s %.2f", pattern_name(&r->rows[row], name),
-				r->rows[row].threads, r->rows[row].bulk, ratios[k].label, x);
+				fprintf(out,
+					"xl_pool slower than rte_mempool (same cache size) on:");
+			fprintf(out, "\n  %s thr %u bulk %u: %s %.2f",
+				pattern_name(&r->rows[row], name), r->rows[row].threads,
+				r->rows[row].bulk, ratios[k].label, x);
 		}
 	}
+	if (!cached)
+		return;
 	if (slower)
 		fprintf(out, "\n%u of %u cached comparisons below 1.00\n", slower, cached);
 	else
-		fprintf(out, "xl_pool at or above rte_mempool (same cache size) on all %u cached "
-			     "comparisons\n",
+		fprintf(out,
+			"xl_pool at or above rte_mempool (same cache size) on all %u cached "
+			"comparisons\n",
 			cached);
 }
 
@@ -200,7 +224,7 @@ static void json_config(struct bench_json *j, const struct pb_run *r)
 	bench_json_kv_uint(j, "warmup_ms", o->warmup_ms);
 	bench_json_kv_uint(j, "max_objs_per_thread", o->max_objs);
 	bench_json_kv_uint(j, "hold", o->hold);
-	bench_json_kv_bool(j, "xl_no_colour", o->xl_no_colour);
+	bench_json_kv_str(j, "xl_layout", o->xl_layout);
 	bench_json_key(j, "cpus");
 	bench_json_arr_begin(j);
 	for (unsigned int i = 0; i < r->cfg.n_threads; i++)
@@ -211,7 +235,7 @@ static void json_config(struct bench_json *j, const struct pb_run *r)
 	bench_json_kv_str(j, "buildtype", PB_BUILDTYPE);
 #endif
 	bench_json_kv_bool(j, "under_valgrind", r->under_valgrind);
-	bench_json_kv_bool(j, "dpdk", have_ratios(r));
+	bench_json_kv_bool(j, "dpdk", !r->dpdk_status[0]);
 	bench_json_kv_str(j, "dpdk_status", r->dpdk_status[0] ? r->dpdk_status : "measured");
 	bench_json_kv_str(j, "conservation", r->conservation);
 	bench_json_kv_str(j, "loadavg_before", r->load_start);
@@ -221,8 +245,9 @@ static void json_config(struct bench_json *j, const struct pb_run *r)
 	for (unsigned int i = 0; i < r->set.n_notes; i++)
 		bench_json_kv_str(j, r->set.notes[i].key, r->set.notes[i].value);
 	bench_json_obj_end(j);
-	bench_json_kv_str(j, "units", "one object = one get + one put; mobj_per_s: all threads; "
-				      "ns_per_obj: mean of each thread's ns per object");
+	bench_json_kv_str(j, "units",
+			  "one object = one get + one put; mobj_per_s: all threads; "
+			  "ns_per_obj: mean of each thread's ns per object");
 	bench_json_obj_end(j);
 }
 
@@ -286,8 +311,10 @@ int pb_report_json(const struct pb_run *r, const char *path)
 		bench_json_obj_end(j);
 		bench_json_key(j, "ratios");
 		bench_json_obj_begin(j);
-		for (unsigned int k = 0; have_ratios(r) && k < N_RATIOS; k++)
-			bench_json_kv_double(j, ratios[k].key, ratio(r, row, k));
+		for (unsigned int k = 0; k < N_RATIOS; k++) {
+			if (have_ratio(r, k))
+				bench_json_kv_double(j, ratios[k].key, ratio(r, row, k));
+		}
 		bench_json_obj_end(j);
 		bench_json_obj_end(j);
 	}

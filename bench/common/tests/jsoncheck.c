@@ -422,7 +422,7 @@ static struct jc_value *parse_value(struct parser *p)
 
 struct jc_value *jc_parse(const char *text, char *err, size_t errlen)
 {
-	struct parser p = { .s = text, .err = err, .errlen = errlen };
+	struct parser p = {.s = text, .err = err, .errlen = errlen};
 	struct jc_value *v;
 
 	if (err && errlen)

@@ -23,12 +23,12 @@ enum jc_type {
 
 struct jc_value {
 	enum jc_type type;
-	bool b;                  /**< JC_BOOL */
-	double num;              /**< JC_NUM */
-	char *str;               /**< JC_STR, decoded (UTF-8, NUL-terminated) */
-	size_t n;                /**< JC_ARR/JC_OBJ: number of items */
+	bool b;			 /**< JC_BOOL */
+	double num;		 /**< JC_NUM */
+	char *str;		 /**< JC_STR, decoded (UTF-8, NUL-terminated) */
+	size_t n;		 /**< JC_ARR/JC_OBJ: number of items */
 	struct jc_value **items; /**< JC_ARR/JC_OBJ: the values */
-	char **keys;             /**< JC_OBJ: the keys, decoded */
+	char **keys;		 /**< JC_OBJ: the keys, decoded */
 };
 
 /**

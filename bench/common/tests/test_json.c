@@ -44,7 +44,8 @@ static struct jc_value *parse_ok(const char *text)
 	return v;
 }
 
-static const char tricky[] = "quote\" back\\slash\nnl\ttab\rcr\bbs\ffeed\x01\x1f ctl / \xc2\xb5s end";
+static const char tricky[] =
+	"quote\" back\\slash\nnl\ttab\rcr\bbs\ffeed\x01\x1f ctl / \xc2\xb5s end";
 
 static void write_doc(struct bench_json *j)
 {
@@ -260,17 +261,17 @@ Test(bench_json, misuse_is_reported_by_finish)
 		const char *name;
 		void (*fn)(struct bench_json *j);
 	} cases[] = {
-		{ "value without key", misuse_value_without_key },
-		{ "key in array", misuse_key_in_array },
-		{ "wrong end", misuse_wrong_end },
-		{ "dangling key", misuse_dangling_key },
-		{ "two keys", misuse_two_keys },
-		{ "unclosed", misuse_unclosed },
-		{ "two top-level values", misuse_two_top_values },
-		{ "empty document", misuse_empty },
-		{ "end at top level", misuse_end_at_top },
-		{ "too deep", misuse_too_deep },
-		{ "NULL key", misuse_null_key },
+		{"value without key", misuse_value_without_key},
+		{"key in array", misuse_key_in_array},
+		{"wrong end", misuse_wrong_end},
+		{"dangling key", misuse_dangling_key},
+		{"two keys", misuse_two_keys},
+		{"unclosed", misuse_unclosed},
+		{"two top-level values", misuse_two_top_values},
+		{"empty document", misuse_empty},
+		{"end at top level", misuse_end_at_top},
+		{"too deep", misuse_too_deep},
+		{"NULL key", misuse_null_key},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

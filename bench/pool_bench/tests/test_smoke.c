@@ -20,10 +20,10 @@
 
 extern char **environ;
 
-static const char *const xl_backends[] = { "xl_c256", "xl_c512", "xl_ring" };
-static const char *const rte_backends[] = { "rte_c256", "rte_c512", "rte_nocache" };
-static const unsigned int threads[] = { 1, 2 };
-static const unsigned int bulks[] = { 1, 8, 32, 64 };
+static const char *const xl_backends[] = {"xl_c256", "xl_c512", "xl_ring"};
+static const char *const rte_backends[] = {"rte_c256", "rte_c512", "rte_nocache"};
+static const unsigned int threads[] = {1, 2};
+static const unsigned int bulks[] = {1, 8, 32, 64};
 
 #define N_ROWS (2 * 2 * 4)
 
@@ -65,7 +65,7 @@ static struct outcome run_bench(const char *const *args)
 	const char *bin = getenv("POOL_BENCH");
 	char out_path[] = "/tmp/pb_smoke_out_XXXXXX", err_path[] = "/tmp/pb_smoke_err_XXXXXX";
 	posix_spawn_file_actions_t fa;
-	struct outcome o = { .status = -1 };
+	struct outcome o = {.status = -1};
 	char *argv[64];
 	int out_fd, err_fd, ws, n = 0;
 	pid_t pid;
@@ -136,8 +136,9 @@ static void check_table_row(const char *text, const char *title, const char *pat
 			char *e;
 			double v = strtod(tok, &e);
 
-			cr_expect(*e == '\0' && v > 0, "%s %u %u: cell '%s' is not a positive number",
-				  pattern, thr, bulk, tok);
+			cr_expect(*e == '\0' && v > 0,
+				  "%s %u %u: cell '%s' is not a positive number", pattern, thr,
+				  bulk, tok);
 			k++;
 		}
 		cr_expect_eq(k, ncols, "%s thr %u bulk %u in '%s': %u figures, want %u", pattern,
@@ -221,9 +222,20 @@ Test(pool_bench_smoke, no_huge_tiny_run_prints_every_row, .timeout = 110)
 {
 	char json[] = "/tmp/pb_smoke_json_XXXXXX";
 	int fd = mkstemp(json);
-	const char *args[] = { "--no-huge", "--reps", "2", "--duration-ms", "5", "--warmup-ms", "1",
-			       "--max-objs", under_valgrind() ? "1024" : "4096", "--objs", "8192",
-			       "--json", json, NULL };
+	const char *args[] = {"--no-huge",
+			      "--reps",
+			      "2",
+			      "--duration-ms",
+			      "5",
+			      "--warmup-ms",
+			      "1",
+			      "--max-objs",
+			      under_valgrind() ? "1024" : "4096",
+			      "--objs",
+			      "8192",
+			      "--json",
+			      json,
+			      NULL};
 	bool dpdk = false;
 	struct outcome o;
 
@@ -237,14 +249,17 @@ Test(pool_bench_smoke, no_huge_tiny_run_prints_every_row, .timeout = 110)
 		     o.err);
 	if (under_valgrind()) {
 #ifdef PB_HAVE_DPDK
-		cr_expect_not_null(strstr(o.out, "DPDK rte_mempool columns: skipped under Valgrind"),
-				   "%s", o.out);
+		cr_expect_not_null(
+			strstr(o.out, "DPDK rte_mempool columns: skipped under Valgrind"), "%s",
+			o.out);
 #endif
 	} else if (!dpdk) {
-		cr_expect_not_null(strstr(o.out, "DPDK rte_mempool columns: not built"), "%s", o.out);
+		cr_expect_not_null(strstr(o.out, "DPDK rte_mempool columns: not built"), "%s",
+				   o.out);
 	}
-	cr_expect_not_null(strstr(o.out, "pool conservation after the run: xl_pool: all objects back"),
-			   "%s", o.out);
+	cr_expect_not_null(
+		strstr(o.out, "pool conservation after the run: xl_pool: all objects back"), "%s",
+		o.out);
 	if (dpdk)
 		cr_expect_not_null(strstr(o.out, "rte_mempool: all objects back"), "%s", o.out);
 	for (int p = 0; p < 2; p++) {
@@ -253,7 +268,8 @@ Test(pool_bench_smoke, no_huge_tiny_run_prints_every_row, .timeout = 110)
 				const char *pat = p ? "hold1024" : "cycle";
 				unsigned int nb = dpdk ? 7 : 4;
 
-				check_table_row(o.out, "ns per object", pat, threads[t], bulks[b], nb);
+				check_table_row(o.out, "ns per object", pat, threads[t], bulks[b],
+						nb);
 				check_table_row(o.out, "Mobj/s", pat, threads[t], bulks[b],
 						nb + (dpdk ? 3 : 0));
 			}
@@ -270,15 +286,17 @@ Test(pool_bench_smoke, bad_options_fail_naming_the_token)
 		const char *args[4];
 		const char *want;
 	} cases[] = {
-		{ { "--reps", "0", NULL }, "--reps: '0' is out of range 1..101" },
-		{ { "--obj-size", "12x", NULL }, "--obj-size: '12x' is not a number" },
-		{ { "--bulks", "1,,8", NULL }, "--bulks: '1,,8' is not a comma-separated list" },
-		{ { "--threads", "1,9", NULL }, "--threads: '9' is out of range 1..8" },
-		{ { "--bogus", NULL }, "unknown option '--bogus'" },
-		{ { "--json", NULL }, "option '--json' needs an argument" },
-		{ { "stray", NULL }, "unexpected argument 'stray'" },
-		{ { "--hold", "4", NULL }, "--hold: 4 is smaller than the largest bulk 64" },
-		{ { "--objs", "1000", NULL }, "--objs: 1000 objects are too few" },
+		{{"--reps", "0", NULL}, "--reps: '0' is out of range 1..101"},
+		{{"--obj-size", "12x", NULL}, "--obj-size: '12x' is not a number"},
+		{{"--bulks", "1,,8", NULL}, "--bulks: '1,,8' is not a comma-separated list"},
+		{{"--threads", "1,9", NULL}, "--threads: '9' is out of range 1..8"},
+		{{"--bogus", NULL}, "unknown option '--bogus'"},
+		{{"--json", NULL}, "option '--json' needs an argument"},
+		{{"stray", NULL}, "unexpected argument 'stray'"},
+		{{"--hold", "4", NULL}, "--hold: 4 is smaller than the largest bulk 64"},
+		{{"--objs", "1000", NULL}, "--objs: 1000 objects are too few"},
+		{{"--xl-layout", "fancy", NULL},
+		 "--xl-layout: 'fancy' is not one of colour frame pool-default"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -294,18 +312,20 @@ Test(pool_bench_smoke, bad_options_fail_naming_the_token)
 
 Test(pool_bench_smoke, help_lists_every_option)
 {
-	static const char *const opts[] = { "--json FILE", "--no-huge", "--obj-size BYTES",
-					    "--objs N", "--reps N", "--duration-ms MS",
-					    "--warmup-ms MS", "--max-objs N", "--threads LIST",
-					    "--bulks LIST", "--hold N", "--no-dpdk",
-					    "--xl-no-colour", "--help" };
-	const char *args[] = { "--help", NULL };
+	static const char *const opts[] = {
+		"--json FILE",	      "--no-huge",	  "--obj-size BYTES",
+		"--objs N",	      "--reps N",	  "--duration-ms MS",
+		"--warmup-ms MS",     "--max-objs N",	  "--threads LIST",
+		"--bulks LIST",	      "--hold N",	  "--no-dpdk",
+		"--xl-layout LAYOUT", "--backends NAMES", "--help"};
+	const char *args[] = {"--help", NULL};
 	struct outcome o = run_bench(args);
 
 	cr_assert_eq(o.status, 0);
 	cr_expect_not_null(strstr(o.out, "Usage: "));
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
-		cr_expect_not_null(strstr(o.out, opts[i]), "--help lacks '%s':\n%s", opts[i], o.out);
+		cr_expect_not_null(strstr(o.out, opts[i]), "--help lacks '%s':\n%s", opts[i],
+				   o.out);
 	cr_expect_not_null(strstr(o.out, "(default 1,8,32,64;"), "%s", o.out);
 	outcome_free(&o);
 }
