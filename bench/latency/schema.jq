@@ -81,7 +81,8 @@ def check_results:
   + ([range(0; .servers | length) as $i
       | t(["servers", $i, "name"]; "string") + t(["servers", $i, "description"]; "string")
         + t(["servers", $i, "runs"]; "object")
-        + ([.servers[$i].runs | keys[] as $r | check_client(["servers", $i, "runs", $r])] | add // [])]
+        + ((.servers[$i].runs | if type == "object" then keys else [] end) as $ks
+           | [$ks[] as $r | check_client(["servers", $i, "runs", $r])] | add // [])]
      | add // [])
   + t(["cold_path_tax"]; "object") + t(["skipped"]; "array");
 

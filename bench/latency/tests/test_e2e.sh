@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Suite 'netns': the whole comparison in --quick form on a fresh veth testbed, then checks that
+# every server produced a non-empty, sane result and that results/latency.json conforms to the
+# schema. Exit 77 (meson: skipped) only when not root, with the reason on stderr.
+#   test_e2e.sh SOURCE_ROOT BUILD_ROOT
+set -euo pipefail
+src=$1 build=$2
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: needs root (network namespaces, XDP, AF_XDP)" >&2
+	exit 77
+fi
+out=$(mktemp -d /tmp/xl-lat-e2e.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+
+start=$SECONDS
+"$src/scripts/bench-latency.sh" --quick --build "$build" --out "$out" >"$out/stdout.txt"
+took=$((SECONDS - start))
+cat "$out/stdout.txt"
+echo "quick run took ${took}s"
+json=$out/latency.json
+
+fail=0
+bad() { echo "FAIL: $*" >&2; fail=1; }
+
+jq -e --arg kind results -f "$src/bench/latency/schema.jq" "$json" >/dev/null || bad "schema"
+[ "$took" -lt 60 ] || bad "the quick run took ${took}s (budget: under a minute)"
+
+# Every server must be there. xlane's two are excused only while the xlane program is not built
+# at all (the data path lands separately); once it exists, a skip is a failure.
+expect=(kernel-block kernel-mmsg kernel-busypoll dpdk-af_xdp xlane-wakeup xlane-busypoll)
+for s in "${expect[@]}"; do
+	if ! jq -e --arg s "$s" 'any(.servers[]; .name == $s)' "$json" >/dev/null; then
+		if [[ "$s" == xlane-* ]] && [ ! -x "$build/userspace/cli/xlane" ]; then
+			echo "NOTE: $s not measured: $build/userspace/cli/xlane is not built yet" >&2
+			continue
+		fi
+		bad "$s produced no result: $(jq -r --arg s "$s" '.skipped[] | select(.server == $s) | .reason' "$json")"
+		continue
+	fi
+	# sane: every run echoed, little loss, percentiles inside 1 us .. 50 ms at the median,
+	# ordered, and a positive throughput
+	problems=$(jq -r --arg s "$s" '
+		.servers[] | select(.name == $s) | .runs as $runs
+		| (["pingpong-spin", "pingpong-block", "sweep", "tput"] - ($runs | keys) | map("missing run \(.)")[]),
+		  ($runs | to_entries[] | .key as $k | .value as $d
+		   | (if $d.summary.received == 0 and ($d.steps | map(.received) | add // 0) == 0 then "\($k): nothing echoed" else empty end),
+		     (if ($d.mode == "pingpong") then
+			(if $d.summary.loss_ratio > 0.01 then "\($k): loss \($d.summary.loss_ratio)" else empty end),
+			(if $d.summary.latency_ns.p50.median < 1000 or $d.summary.latency_ns.p50.median > 50000000
+			 then "\($k): p50 \($d.summary.latency_ns.p50.median) ns is not plausible" else empty end),
+			(if $d.summary.latency_ns.min.median > $d.summary.latency_ns.max.median then "\($k): min > max" else empty end),
+			(if ($d.hdr | length) < 2 then "\($k): empty HDR curve" else empty end)
+		      else empty end),
+		     (if $d.mode == "tput" and $d.max_rate.pps.median <= 0 then "\($k): no rate passed" else empty end))' "$json")
+	[ -z "$problems" ] || bad "$s: $problems"
+done
+# the DPDK peer says what it stands in for
+jq -e '.servers[] | select(.name == "dpdk-af_xdp") | .stands_in_for | test("testpmd")' "$json" >/dev/null ||
+	bad "dpdk-af_xdp does not say it stands in for testpmd"
+grep -q "stands in for dpdk-testpmd" "$out/stdout.txt" || bad "stdout does not say dpdk_echo stands in for testpmd"
+for p in latency_hdr_spin.png latency_hdr_block.png lat_vs_load.png throughput.png; do
+	[ -s "$out/$p" ] || bad "plot $p missing"
+done
+# nothing left behind: no testbed namespace, no server
+if ip netns list | grep -q '^xlb'; then bad "testbed namespaces left behind: $(ip netns list | grep '^xlb')"; fi
+exit $fail

@@ -1,0 +1,396 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# The latency/throughput comparison in ONE run, same client, same testbed:
+#   kernel-block     kernel UDP echo, blocking recvmsg/sendmsg            (the baseline of every ratio)
+#   kernel-mmsg      kernel UDP echo, recvmmsg/sendmmsg batches
+#   kernel-busypoll  kernel UDP echo, SO_BUSY_POLL + SO_PREFER_BUSY_POLL, non-blocking spin
+#   xlane-wakeup     `xlane run --handler echo` (AF_XDP, need_wakeup)     [when the xlane binary works]
+#   xlane-busypoll   `xlane run --handler echo --busy-poll`               [when the xlane binary works]
+#   dpdk-af_xdp      bench/latency/dpdk_echo on DPDK's net_af_xdp PMD: it STANDS IN FOR
+#                    `dpdk-testpmd --forward-mode=5tswap`, which Debian 12 does not package
+# plus the cold-path tax (the kernel path with xlane attached, steering another port, against
+# nothing attached). Results: results/latency.json (schema: bench/latency/schema.jq), the table
+# on stdout, PNG plots in results/ (scripts/plot.sh), client logs in results/latency-log.txt.
+#
+#   scripts/bench-latency.sh [--quick] [--build DIR] [--out DIR] [--cpus SRV,CLI] [--servers LIST]
+#   scripts/bench-latency.sh --srv-iface IF --srv-ip ADDR [--srv-ip6 ADDR] [--srv-netns NS]
+#                            [--cli-iface IF] [--cli-netns NS] ...       (real interfaces: no testbed)
+#
+# On the veth testbed (the default) both ends live in namespaces this script creates
+# (scripts/testbed.sh, 198.18.0.0/15 and 2001:2::/48) and are removed by a trap on any exit.
+# Every load is bounded by a probe count and a duration; every server by --max-seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+
+quick=0 build= out=results cpus=0,1 servers=all
+srv_if= cli_if= srv_ns= cli_ns= srv_ip= srv_ip6= real=0
+usage() {
+	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
+	exit 2
+}
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick) quick=1; shift ;;
+	--build) build=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--cpus) cpus=$2; shift 2 ;;
+	--servers) servers=$2; shift 2 ;;
+	--srv-iface) srv_if=$2; real=1; shift 2 ;;
+	--cli-iface) cli_if=$2; shift 2 ;;
+	--srv-netns) srv_ns=$2; shift 2 ;;
+	--cli-netns) cli_ns=$2; shift 2 ;;
+	--srv-ip) srv_ip=$2; shift 2 ;;
+	--srv-ip6) srv_ip6=$2; shift 2 ;;
+	-h | --help) usage ;;
+	*) echo "bench-latency: unknown argument '$1' (--help)" >&2; exit 2 ;;
+	esac
+done
+[[ "$cpus" =~ ^([0-9]+),([0-9]+)$ ]] || { echo "bench-latency: --cpus wants SRV,CLI, got '$cpus'" >&2; exit 2; }
+srv_cpu=${BASH_REMATCH[1]} cli_cpu=${BASH_REMATCH[2]}
+[ "$srv_cpu" != "$cli_cpu" ] || { echo "bench-latency: server and client need distinct CPUs" >&2; exit 2; }
+[ "$(id -u)" -eq 0 ] || { echo "bench-latency: needs root (namespaces, XDP, AF_XDP)" >&2; exit 1; }
+for t in jq taskset ip; do
+	command -v $t >/dev/null || { echo "bench-latency: $t is missing (scripts/deps.sh)" >&2; exit 1; }
+done
+
+# ---- parameters: --quick keeps the whole run well under a minute (CI) -------------------------
+if [ "$quick" = 1 ]; then
+	REPEAT=3 DUR=0.3 WARM=0.2 V6_REPEAT=1 SWEEP_RATES=5000,20000 STEP=0.15 TPUT_REPEAT=1
+	TPUT_START=20000 TPUT_MAX=400000 DRAIN=50 TAX_REPEAT=1
+else
+	REPEAT=3 DUR=3 WARM=1 V6_REPEAT=3 SWEEP_RATES=5000,10000,25000,50000,100000,150000,200000,300000
+	STEP=0.5 TPUT_REPEAT=3 TPUT_START=20000 TPUT_MAX=4000000 DRAIN=200 TAX_REPEAT=3
+fi
+# no server outlives this, whatever happens to the script
+if [ "$quick" = 1 ]; then MAXS=120; else MAXS=1800; fi
+PORT=7000 TAX_PORT=7001
+
+# ---- build --------------------------------------------------------------------------------------
+if [ -z "$build" ]; then
+	build=build/bench
+	[ -d "$build" ] || meson setup "$build" --buildtype=release >/dev/null
+	meson compile -C "$build" >/dev/null
+fi
+bin=$build/bench/latency
+for b in lat_client lat_echo_kernel lat_table; do
+	[ -x "$bin/$b" ] || { echo "bench-latency: $bin/$b not built" >&2; exit 1; }
+done
+xlane=$build/userspace/cli/xlane
+
+mkdir -p "$out"
+tmp=$(mktemp -d /tmp/xl-bench-lat.XXXXXX)
+log=$out/latency-log.txt
+: >"$log"
+srv_pid=
+
+# ---- testbed --------------------------------------------------------------------------------------
+tb=xlb$$
+cleanup() {
+	local rc=$?
+	if [ -n "$srv_pid" ] && kill -0 "$srv_pid" 2>/dev/null; then
+		kill -TERM "$srv_pid" 2>/dev/null || true
+		for _ in $(seq 50); do kill -0 "$srv_pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$srv_pid" 2>/dev/null || true
+	fi
+	[ "$real" = 1 ] || scripts/testbed.sh down "$tb" >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ "$real" = 0 ]; then
+	eval "$(scripts/testbed.sh up "$tb" --queues 1)"
+	srv_ns=$XL_TB_SRV_NS cli_ns=$XL_TB_CLI_NS srv_if=$XL_TB_SRV_IF cli_if=$XL_TB_CLI_IF
+	srv_ip=$XL_TB_SRV_IP4 srv_ip6=$XL_TB_SRV_IP6
+	# Static neighbours: an AF_XDP server that owns the queue (dpdk_echo) never answers ARP/ND,
+	# and no server should pay for neighbour resolution inside a measurement.
+	mac=$(ip -n "$srv_ns" -j link show dev "$srv_if" | jq -r '.[0].address')
+	ip -n "$cli_ns" neigh replace "$srv_ip" lladdr "$mac" dev "$cli_if" nud permanent
+	ip -n "$cli_ns" -6 neigh replace "$srv_ip6" lladdr "$mac" dev "$cli_if" nud permanent
+else
+	[ -n "$srv_ip" ] || { echo "bench-latency: --srv-iface needs --srv-ip" >&2; exit 2; }
+fi
+
+# Command prefixes, as arrays of real programs (not shell functions), so that a server started
+# in the background IS the process whose PID we keep and kill: ip netns exec, in-netns.sh,
+# taskset and timeout all exec their command.
+srv_pfx=() cli_pfx=() srv_bpf_pfx=()
+if [ -n "$srv_ns" ]; then srv_pfx=(ip netns exec "$srv_ns") srv_bpf_pfx=(scripts/in-netns.sh "$srv_ns"); fi
+[ -z "$cli_ns" ] || cli_pfx=(ip netns exec "$cli_ns")
+in_srv() { "${srv_pfx[@]}" "$@"; }
+in_cli() { "${cli_pfx[@]}" "$@"; }
+in_srv_bpf() { "${srv_bpf_pfx[@]}" "$@"; }
+say() { printf '[bench-latency %3ss] %s\n' "$SECONDS" "$*" >&2; }
+
+# ---- receive-side placement -------------------------------------------------------------------------
+# veth runs the receiver's softirq work on the SENDING CPU unless told otherwise. Latency runs
+# keep that default; the throughput search moves it to the server's CPU (RPS for the socket path,
+# threaded NAPI pinned to the server's CPU for XDP) so each server pays for its own receive work.
+srv_mask=$(printf '%x' $((1 << srv_cpu)))
+rx_default() {
+	in_srv sh -c "echo 0 > /sys/class/net/$srv_if/queues/rx-0/rps_cpus; echo 0 > /sys/class/net/$srv_if/threaded" 2>/dev/null || true
+}
+rx_on_server() { # prints what it obtained
+	local what=() pid
+	if in_srv sh -c "echo $srv_mask > /sys/class/net/$srv_if/queues/rx-0/rps_cpus" 2>/dev/null; then
+		what+=("RPS rx-0 -> cpu$srv_cpu")
+	else
+		what+=("RPS not available")
+	fi
+	if in_srv sh -c "echo 1 > /sys/class/net/$srv_if/threaded" 2>/dev/null; then
+		local n=0
+		local pat="napi/$srv_if-"
+		for pid in $(pgrep "^${pat:0:15}" || true); do # kernel threads: comm is cut at 15 chars
+			taskset -pc "$srv_cpu" "$pid" >/dev/null && n=$((n + 1))
+		done
+		what+=("threaded NAPI on, $n napi kthread(s) pinned to cpu$srv_cpu")
+	else
+		what+=("threaded NAPI not available (no NAPI instance: no XDP program attached)")
+	fi
+	local IFS=';'
+	echo "${what[*]}"
+}
+
+# ---- servers ----------------------------------------------------------------------------------------
+xlane_ok=0 xlane_why=
+if [ -x "$xlane" ] && "$xlane" run --help >/dev/null 2>&1; then
+	xlane_ok=1
+else
+	xlane_why="xlane binary missing or 'xlane run' not working ($xlane)"
+fi
+dpdk_ok=0 dpdk_why="dpdk_echo not built (libdpdk-dev missing)"
+[ -x "$bin/dpdk_echo" ] && dpdk_ok=1 dpdk_why=
+
+declare -A DESC CMD
+DESC[kernel-block]="kernel UDP socket, blocking recvmsg/sendmsg (baseline)"
+DESC[kernel-mmsg]="kernel UDP socket, recvmmsg/sendmmsg batches of 32"
+DESC[kernel-busypoll]="kernel UDP socket, SO_BUSY_POLL=50us + SO_PREFER_BUSY_POLL, non-blocking recvmmsg spin"
+DESC[xlane-wakeup]="xlane run --handler echo, AF_XDP with need_wakeup"
+DESC[xlane-busypoll]="xlane run --handler echo --busy-poll"
+DESC[dpdk-af_xdp]="dpdk_echo (5tswap) on DPDK net_af_xdp; STANDS IN FOR dpdk-testpmd --forward-mode=5tswap, which Debian 12 does not package"
+
+server_cmd() { # name stats_file [xlane rule port] -> the command line, in an array SRV_CMD
+	local name=$1 stats=$2 rport=${3:-$PORT}
+	case "$name" in
+	kernel-block | kernel-mmsg | kernel-busypoll)
+		SRV_CMD=("${srv_pfx[@]}" taskset -c "$srv_cpu" "$bin/lat_echo_kernel" --mode "${name#kernel-}"
+			--port "$PORT" --max-seconds "$MAXS" --stats "$stats") ;;
+	xlane-wakeup | xlane-busypoll)
+		SRV_CMD=("${srv_bpf_pfx[@]}" taskset -c "$srv_cpu" timeout -s TERM "$MAXS" "$xlane" run "$srv_if"
+			--queues 0 --rule "udp dport $rport" --handler echo --cpus "$srv_cpu")
+		if [ "$name" = xlane-busypoll ]; then SRV_CMD+=(--busy-poll); fi ;;
+	dpdk-af_xdp)
+		SRV_CMD=("${srv_bpf_pfx[@]}" "$bin/dpdk_echo" -l "$srv_cpu" --no-pci --no-huge -m 256
+			--file-prefix "xlb$$" --log-level=lib.eal:warning
+			--vdev "net_af_xdp0,iface=$srv_if,start_queue=0,queue_count=1"
+			-- --max-seconds "$MAXS" --stats "$stats") ;;
+	esac
+}
+
+client() { # label key family-ip json [lat_client options...]
+	local label=$1 key=$2 ip=$3 json=$4
+	shift 4
+	echo "### $label $key" >>"$log"
+	in_cli taskset -c "$cli_cpu" "$bin/lat_client" --server "$ip" --port "$PORT" --label "$label" \
+		--cpu "$cli_cpu" --drain-ms "$DRAIN" --json "$json" "$@" >>"$log"
+}
+
+wait_ready() { # name: probe until an echo comes back (bounded: 15 s)
+	local i
+	for i in $(seq 75); do
+		kill -0 "$srv_pid" 2>/dev/null || return 1
+		if in_cli "$bin/lat_client" --server "$srv_ip" --port "$PORT" --count 3 --duration 0.2 \
+			--warmup 0 --repeat 1 --timeout-ms 50 --drain-ms 0 --quiet --json "$tmp/ready.json" \
+			>/dev/null 2>&1 && [ "$(jq .summary.received "$tmp/ready.json")" -gt 0 ]; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	return 1
+}
+
+start_server() { # name stats errlog [rule port]
+	server_cmd "$1" "$2" "${4:-$PORT}"
+	echo "${SRV_CMD[*]}" >"$tmp/cmd-$1"
+	"${SRV_CMD[@]}" >"$3" 2>&1 &
+	srv_pid=$!
+}
+
+stop_server() {
+	[ -n "$srv_pid" ] || return 0
+	kill -TERM "$srv_pid" 2>/dev/null || true
+	for _ in $(seq 100); do kill -0 "$srv_pid" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$srv_pid" 2>/dev/null || true
+	wait "$srv_pid" 2>/dev/null || true
+	srv_pid=
+}
+
+skipped='[]'
+skip() { # name reason
+	say "SKIP $1: $2"
+	skipped=$(jq -c --arg n "$1" --arg r "$2" '. + [{server: $n, reason: $r}]' <<<"$skipped")
+}
+
+run_server() { # name
+	local name=$1 st=$tmp/stats-$1.json err=$tmp/err-$1.txt runs=$tmp/runs-$1 modes=null steer
+	mkdir -p "$runs"
+	rx_default
+	start_server "$name" "$st" "$err"
+	if ! wait_ready "$name"; then
+		skip "$name" "server did not answer: $(tail -n 3 "$err" | tr '\n' ' ')"
+		stop_server
+		return 0
+	fi
+	say "$name: ping-pong, spinning client ($REPEAT x ${DUR}s)"
+	client "$name" pingpong-spin "$srv_ip" "$runs/pingpong-spin.json" --mode pingpong --wait spin \
+		--duration "$DUR" --warmup "$WARM" --repeat "$REPEAT"
+	say "$name: ping-pong, blocking client ($REPEAT x ${DUR}s)"
+	client "$name" pingpong-block "$srv_ip" "$runs/pingpong-block.json" --mode pingpong --wait block \
+		--duration "$DUR" --warmup "$WARM" --repeat "$REPEAT"
+	if [ -n "$srv_ip6" ]; then
+		say "$name: ping-pong over IPv6, spinning client"
+		client "$name" pingpong-spin-ipv6 "$srv_ip6" "$runs/pingpong-spin-ipv6.json" --mode pingpong \
+			--wait spin --duration "$DUR" --warmup 0 --repeat "$V6_REPEAT"
+	fi
+	say "$name: open-loop sweep ($SWEEP_RATES pps, ${STEP}s each)"
+	client "$name" sweep "$srv_ip" "$runs/sweep.json" --mode sweep --rates "$SWEEP_RATES" --step "$STEP" \
+		--warmup 0 --repeat 1
+	steer=$(rx_on_server)
+	say "$name: throughput search (receive work on cpu$srv_cpu: $steer)"
+	client "$name" tput "$srv_ip" "$runs/tput.json" --mode tput --rate-start "$TPUT_START" \
+		--rate-max "$TPUT_MAX" --step "$STEP" --warmup 0 --repeat "$TPUT_REPEAT"
+	rx_default
+	if [[ "$name" == xlane-* ]]; then
+		in_srv_bpf "$xlane" stats "$srv_if" --json >"$tmp/modes-$name.json" 2>/dev/null &&
+			jq -e . "$tmp/modes-$name.json" >/dev/null 2>&1 && modes=$(cat "$tmp/modes-$name.json")
+	fi
+	stop_server
+	[ -s "$st" ] || st=/dev/null
+	jq -n --arg name "$name" --arg cmd "$(cat "$tmp/cmd-$name")" \
+		--arg steer "$steer" --argjson modes "$modes" \
+		--slurpfile stats "$st" \
+		--arg stands "$([ "$name" = dpdk-af_xdp ] && echo "dpdk-testpmd --forward-mode=5tswap (not packaged by Debian 12)")" \
+		'{name: $name, description: $description, command: $cmd,
+		  stands_in_for: (if $stands == "" then null else $stands end),
+		  rx_placement: {latency: "veth default: receive softirq on the sending CPU", throughput: $steer},
+		  server_stats: ($stats[0] // null), xlane_stats: $modes, runs: {}}' \
+		--arg description "${DESC[$name]}" >"$tmp/server-$name.json"
+	local f k
+	for k in pingpong-spin pingpong-block pingpong-spin-ipv6 sweep tput; do
+		f=$runs/$k.json
+		[ -s "$f" ] || continue
+		jq --arg k "$k" --slurpfile d "$f" '.runs[$k] = $d[0]' \
+			"$tmp/server-$name.json" >"$tmp/x.json" && mv "$tmp/x.json" "$tmp/server-$name.json"
+	done
+}
+
+all=(kernel-block kernel-mmsg kernel-busypoll xlane-wakeup xlane-busypoll dpdk-af_xdp)
+if [ "$servers" = all ]; then list=("${all[@]}"); else IFS=, read -r -a list <<<"$servers"; fi
+for s in "${list[@]}"; do
+	[[ " ${all[*]} " == *" $s "* ]] || { echo "bench-latency: unknown server '$s' (${all[*]})" >&2; exit 2; }
+done
+
+say "testbed ${srv_ns:-root}:$srv_if <-> ${cli_ns:-root}:$cli_if; server on cpu$srv_cpu, client on cpu$cli_cpu"
+bench/latency/fingerprint.sh --iface "$srv_if" --netns "$srv_ns" ${cli_if:+--peer-iface "$cli_if" --peer-netns "$cli_ns"} \
+	--srv-cpu "$srv_cpu" --cli-cpu "$cli_cpu" \
+	--rx-steering "latency runs: veth default (receive softirq on the sending CPU); throughput search: RPS + threaded NAPI pinned to the server CPU (per server in servers[].rx_placement)" \
+	>"$tmp/fingerprint.json"
+
+i=0
+for s in "${list[@]}"; do
+	i=$((i + 1))
+	say "server $i/${#list[@]}: $s"
+	case "$s" in
+	xlane-*) [ "$xlane_ok" = 1 ] || { skip "$s" "$xlane_why"; continue; } ;;
+	dpdk-*) [ "$dpdk_ok" = 1 ] || { skip "$s" "$dpdk_why"; continue; } ;;
+	esac
+	run_server "$s"
+done
+
+# ---- cold-path tax: the kernel path with xlane attached (steering another port) vs nothing ------------
+tax='{"skipped": "xlane not available"}'
+if [ "$xlane_ok" = 1 ] && [[ " ${list[*]} " == *" kernel-block "* ]]; then
+	say "cold-path tax: kernel-block alone, then with xlane attached (rule: udp dport $TAX_PORT)"
+	rx_default
+	for phase in without with_xlane; do
+		mkdir -p "$tmp/tax-$phase"
+		xl_pid=
+		if [ "$phase" = with_xlane ]; then
+			server_cmd xlane-wakeup /dev/null "$TAX_PORT"
+			"${SRV_CMD[@]}" >"$tmp/err-tax-xlane.txt" 2>&1 &
+			xl_pid=$!
+			sleep 1
+		fi
+		start_server kernel-block "$tmp/tax-$phase/stats.json" "$tmp/err-tax-$phase.txt"
+		if wait_ready kernel-block; then
+			client kernel-block pingpong-spin "$srv_ip" "$tmp/tax-$phase/pingpong-spin.json" --mode pingpong \
+				--wait spin --duration "$DUR" --warmup "$WARM" --repeat "$TAX_REPEAT" --quiet
+			client kernel-block tput "$srv_ip" "$tmp/tax-$phase/tput.json" --mode tput --rate-start "$TPUT_START" \
+				--rate-max "$TPUT_MAX" --step "$STEP" --warmup 0 --repeat "$TAX_REPEAT" --quiet
+		fi
+		stop_server
+		if [ -n "$xl_pid" ]; then
+			xl_alive=0
+			kill -0 "$xl_pid" 2>/dev/null && xl_alive=1
+			kill -TERM "$xl_pid" 2>/dev/null || true
+			wait "$xl_pid" 2>/dev/null || true
+			[ "$xl_alive" = 1 ] || echo "xlane exited early: $(tail -n 2 "$tmp/err-tax-xlane.txt")" >"$tmp/tax-xlane-died"
+		fi
+	done
+	if [ -s "$tmp/tax-without/pingpong-spin.json" ] && [ -s "$tmp/tax-with_xlane/pingpong-spin.json" ] &&
+		[ ! -e "$tmp/tax-xlane-died" ]; then
+		tax=$(jq -n --slurpfile a "$tmp/tax-without/pingpong-spin.json" --slurpfile b "$tmp/tax-with_xlane/pingpong-spin.json" \
+			--slurpfile ta "$tmp/tax-without/tput.json" --slurpfile tb "$tmp/tax-with_xlane/tput.json" \
+			--arg rule "udp dport $TAX_PORT" \
+			'def r($x; $y): if $y > 0 then $x / $y else null end;
+			 {server: "kernel-block", xlane_rule: $rule,
+			  without: {"pingpong-spin": $a[0], tput: $ta[0]}, with_xlane: {"pingpong-spin": $b[0], tput: $tb[0]},
+			  ratio_with_to_without: {
+			    p50: r($b[0].summary.latency_ns.p50.median; $a[0].summary.latency_ns.p50.median),
+			    p99: r($b[0].summary.latency_ns.p99.median; $a[0].summary.latency_ns.p99.median),
+			    max_rate: r($tb[0].max_rate.pps.median; $ta[0].max_rate.pps.median)}}')
+	else
+		tax=$(jq -n --arg why "$(cat "$tmp/tax-xlane-died" 2>/dev/null || echo "a measurement failed (see $log)")" '{skipped: $why}')
+	fi
+elif [ "$xlane_ok" != 1 ]; then
+	tax=$(jq -n --arg why "$xlane_why" '{skipped: $why}')
+else
+	tax='{"skipped": "kernel-block not in --servers"}'
+fi
+
+# ---- results -------------------------------------------------------------------------------------------
+shopt -s nullglob
+srv_files=()
+for s in "${list[@]}"; do [ -e "$tmp/server-$s.json" ] && srv_files+=("$tmp/server-$s.json"); done
+jq -n --arg cmd "scripts/bench-latency.sh $*" --argjson quick "$([ "$quick" = 1 ] && echo true || echo false)" \
+	--slurpfile fp "$tmp/fingerprint.json" --argjson skipped "$skipped" --argjson tax "$tax" \
+	--argjson cfg "$(jq -n --arg r "$REPEAT" --arg d "$DUR" --arg w "$WARM" --arg rates "$SWEEP_RATES" \
+		--arg step "$STEP" --arg tr "$TPUT_REPEAT" --arg ts "$TPUT_START" --arg tm "$TPUT_MAX" \
+		--arg port "$PORT" --arg ip "$srv_ip" --arg ip6 "$srv_ip6" --arg sc "$srv_cpu" --arg cc "$cli_cpu" \
+		--arg tb "$([ "$real" = 1 ] && echo "real interfaces" || echo "veth testbed scripts/testbed.sh --queues 1")" \
+		'{testbed: $tb, server_ip: $ip, server_ip6: $ip6, port: ($port | tonumber), payload_bytes: 64,
+		  repeat: ($r | tonumber), duration_s: ($d | tonumber), warmup_s: ($w | tonumber),
+		  sweep_rates_pps: ($rates | split(",") | map(tonumber)), step_s: ($step | tonumber),
+		  tput_repeat: ($tr | tonumber), tput_rate_start: ($ts | tonumber), tput_rate_max: ($tm | tonumber),
+		  loss_target: 0.001, server_cpu: ($sc | tonumber), client_cpu: ($cc | tonumber),
+		  baseline: "kernel-block", timestamps: "CLOCK_MONOTONIC in the client at send and at receive (user space to user space)"}')" \
+	'{schema: "xlane-latency/1", generated_utc: (now | todate), command: $cmd, quick: $quick,
+	  fingerprint: $fp[0], config: $cfg, servers: [inputs], cold_path_tax: $tax, skipped: $skipped}' \
+	"${srv_files[@]}" >"$out/latency.json"
+jq -e --arg kind results -f bench/latency/schema.jq "$out/latency.json" >/dev/null
+
+echo
+echo "xlane latency comparison ($([ "$quick" = 1 ] && echo quick || echo full) run; server cpu$srv_cpu, client cpu$cli_cpu; $(jq -r '.fingerprint | "\(.kernel), \(.cpu_model), \(.iface) (\(.driver))"' "$out/latency.json"))"
+echo "dpdk-af_xdp is bench/latency/dpdk_echo standing in for dpdk-testpmd --forward-mode=5tswap (Debian 12 ships no testpmd)."
+jq -r -f bench/latency/table.jq "$out/latency.json" | "$bin/lat_table" --baseline kernel-block
+jq -r '.cold_path_tax | if .skipped then "cold-path tax: skipped (\(.skipped))"
+	else "cold-path tax (kernel-block with xlane attached for \(.xlane_rule) / without): p50 \(.ratio_with_to_without.p50 * 100 | round / 100)x, p99 \(.ratio_with_to_without.p99 * 100 | round / 100)x, max rate \(.ratio_with_to_without.max_rate // 0 | . * 100 | round / 100)x" end' "$out/latency.json"
+jq -r '.skipped[] | "skipped: \(.server): \(.reason)"' "$out/latency.json"
+if command -v gnuplot >/dev/null; then
+	scripts/plot.sh "$out/latency.json" "$out" >&2 || say "plots failed (see above)"
+else
+	say "gnuplot missing: no plots (scripts/deps.sh installs gnuplot-nox)"
+fi
+say "done: $out/latency.json, $log"
