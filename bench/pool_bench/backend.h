@@ -145,21 +145,36 @@ static inline __attribute__((always_inline)) int pb_loop(void *pool, void *cache
 	t0 = pb_now_ns();
 	deadline = t0 + job->duration_ns;
 	for (;;) {
-		for (uint64_t c = 0; c < per_check; c++, tag++) {
-			for (off = 0; off < hold; off += bulk) {
-				unsigned int m = hold - off < bulk ? hold - off : bulk;
-
-				if (__builtin_expect(get(pool, cache, objs + off, m) != 0, 0))
+		if (hold == bulk) {
+			/* cycle pattern: the same work with the loop overhead of one call each */
+			off = 0;
+			for (uint64_t c = 0; c < per_check; c++, tag++) {
+				if (__builtin_expect(get(pool, cache, objs, bulk) != 0, 0))
 					goto dry;
-				for (unsigned int i = 0; i < m; i++)
-					*(volatile unsigned char *)objs[off + i] =
-						(unsigned char)tag;
-			}
-			for (off = 0; off < hold; off += bulk) {
-				unsigned int m = hold - off < bulk ? hold - off : bulk;
-
-				if (__builtin_expect(put(pool, cache, objs + off, m) != 0, 0))
+				for (unsigned int i = 0; i < bulk; i++)
+					*(volatile unsigned char *)objs[i] = (unsigned char)tag;
+				if (__builtin_expect(put(pool, cache, objs, bulk) != 0, 0))
 					return -EUCLEAN;
+			}
+		} else {
+			for (uint64_t c = 0; c < per_check; c++, tag++) {
+				for (off = 0; off < hold; off += bulk) {
+					unsigned int m = hold - off < bulk ? hold - off : bulk;
+
+					if (__builtin_expect(get(pool, cache, objs + off, m) != 0,
+							     0))
+						goto dry;
+					for (unsigned int i = 0; i < m; i++)
+						*(volatile unsigned char *)objs[off + i] =
+							(unsigned char)tag;
+				}
+				for (off = 0; off < hold; off += bulk) {
+					unsigned int m = hold - off < bulk ? hold - off : bulk;
+
+					if (__builtin_expect(put(pool, cache, objs + off, m) != 0,
+							     0))
+						return -EUCLEAN;
+				}
 			}
 		}
 		done += per_check * hold;
