@@ -9,7 +9,10 @@
  * policy). Requests larger than the cache go to the ring directly. So the ring (one CAS on its
  * head, one store on its tail) is touched once per ~size objects, and a hit is a short copy loop.
  *
- * Checked mode and poisoning take a separate, slower put path; unchecked pools never run it.
+ * The hit paths (a get the cache holds, a put below the flush threshold) are also inline in
+ * pool.h, so callers run them without a call; this file serves everything else and is the whole
+ * path for caches with f.slow set. Checked mode and poisoning take a separate, slower put path;
+ * unchecked pools never run it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,10 +39,7 @@ static inline int backing_put(struct xl_pool *pool, void *const *objs, unsigned 
 
 static inline void copy_objs(void **dst, void *const *src, unsigned int n)
 {
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		dst[i] = src[i];
+	xl_pool_copy_ptrs(dst, src, n);
 }
 
 /*
@@ -57,19 +57,19 @@ static inline unsigned int do_get(struct xl_pool *pool, struct xl_pool_cache *ca
 		goto out;
 	}
 
-	len = atomic_load_explicit(&cache->len, memory_order_relaxed);
+	len = xl_cache_len(cache);
 	if (likely(n <= len)) {
-		/* hit: hand out the top n (the most recently put, warmest objects) */
+		/* hit (when the inline path could not take it: checked mode): the top n */
 		len -= n;
-		copy_objs(objs, &cache->objs[len], n);
-		atomic_store_explicit(&cache->len, len, memory_order_relaxed);
-		xl_counter_add(&cache->hits, 1);
+		copy_objs(objs, &cache->slots[len], n);
+		xl_cache_set_len(cache, len);
+		__atomic_store_n(&cache->f.hits, cache->f.hits + 1, __ATOMIC_RELAXED);
 		got = n;
 		goto out;
 	}
 
 	xl_counter_add(&cache->misses, 1);
-	if (unlikely(n > cache->size)) {
+	if (unlikely(n > cache->f.size)) {
 		/* bigger than the cache: straight from the ring; the cache tops up a shortfall */
 		got = xl_backing_get(pool, objs, n, bulk);
 		if (got < n && len) {
@@ -80,18 +80,18 @@ static inline unsigned int do_get(struct xl_pool *pool, struct xl_pool_cache *ca
 				got = xl_backing_get(pool, objs, n - take, true);
 			if (!bulk || got == n - take) {
 				len -= take;
-				copy_objs(objs + got, &cache->objs[len], take);
+				copy_objs(objs + got, &cache->slots[len], take);
 				got += take;
-				atomic_store_explicit(&cache->len, len, memory_order_relaxed);
+				xl_cache_set_len(cache, len);
 			}
 		}
 	} else {
 		/* refill so that, after serving n, the cache holds `size` objects again */
-		len += xl_backing_get(pool, &cache->objs[len], cache->size - len + n, false);
+		len += xl_backing_get(pool, &cache->slots[len], cache->f.size - len + n, false);
 		got = len < n ? (bulk ? 0 : len) : n;
 		len -= got;
-		copy_objs(objs, &cache->objs[len], got);
-		atomic_store_explicit(&cache->len, len, memory_order_relaxed);
+		copy_objs(objs, &cache->slots[len], got);
+		xl_cache_set_len(cache, len);
 	}
 	if (unlikely(got < n))
 		xl_counter_add(&cache->get_fails, 1);
@@ -107,17 +107,17 @@ static inline int do_put(struct xl_pool *pool, struct xl_pool_cache *cache, void
 {
 	unsigned int len;
 
-	if (cache == NULL || unlikely(n > cache->size))
+	if (cache == NULL || unlikely(n > cache->f.size))
 		return backing_put(pool, objs, n);
 
-	len = atomic_load_explicit(&cache->len, memory_order_relaxed);
-	if (unlikely(len + n > cache->flushthresh)) {
-		if (backing_put(pool, cache->objs, len))
+	len = xl_cache_len(cache);
+	if (unlikely(len + n > cache->f.flushthresh)) {
+		if (backing_put(pool, cache->slots, len))
 			return -ENOSPC;
 		len = 0;
 	}
-	copy_objs(&cache->objs[len], objs, n);
-	atomic_store_explicit(&cache->len, len + n, memory_order_relaxed);
+	copy_objs(&cache->slots[len], objs, n);
+	xl_cache_set_len(cache, len + n);
 	return 0;
 }
 
@@ -160,32 +160,25 @@ static int put_slow(struct xl_pool *pool, struct xl_pool_cache *cache, void *con
 static inline bool bad_args(const struct xl_pool *pool, const struct xl_pool_cache *cache,
 			    const void *objs, unsigned int n)
 {
-	return unlikely(!pool || (!objs && n) || (cache && cache->pool != pool));
+	return unlikely(!pool || (!objs && n) || (cache && cache->f.pool != pool));
 }
 
-XL_API int xl_pool_get_bulk(struct xl_pool *pool, struct xl_pool_cache *cache, void **objs,
-			    unsigned int n)
+XL_API int xl_pool_get_slow(struct xl_pool *pool, struct xl_pool_cache *cache, void **objs,
+			    unsigned int n, int burst)
 {
+	unsigned int got;
+
 	if (bad_args(pool, cache, objs, n))
 		return xl_err(-EINVAL);
 	if (unlikely(n == 0))
 		return 0;
-	if (unlikely(do_get(pool, cache, objs, n, true) != n))
-		return xl_err(-ENOBUFS);
-	return 0;
+	got = do_get(pool, cache, objs, n, !burst);
+	if (burst)
+		return (int)got;
+	return likely(got == n) ? 0 : xl_err(-ENOBUFS);
 }
 
-XL_API int xl_pool_get_burst(struct xl_pool *pool, struct xl_pool_cache *cache, void **objs,
-			     unsigned int n)
-{
-	if (bad_args(pool, cache, objs, n))
-		return xl_err(-EINVAL);
-	if (unlikely(n == 0))
-		return 0;
-	return (int)do_get(pool, cache, objs, n, false);
-}
-
-XL_API int xl_pool_put_bulk(struct xl_pool *pool, struct xl_pool_cache *cache, void *const *objs,
+XL_API int xl_pool_put_slow(struct xl_pool *pool, struct xl_pool_cache *cache, void *const *objs,
 			    unsigned int n)
 {
 	int err;
@@ -199,11 +192,15 @@ XL_API int xl_pool_put_bulk(struct xl_pool *pool, struct xl_pool_cache *cache, v
 	return unlikely(err) ? xl_err(err) : 0;
 }
 
-XL_API struct xl_pool_cache *xl_pool_cache_create(struct xl_pool *pool, unsigned int size)
+XL_API struct xl_pool_cache *xl_pool_cache_create_layout(struct xl_pool *pool, unsigned int size,
+							 unsigned int layout, size_t fast_size)
 {
 	struct xl_pool_cache *cache;
 	size_t bytes;
 
+	/* the caller's inline fast path must agree with ours on struct xl_pool_cache_fast */
+	if (layout != XL_POOL_CACHE_LAYOUT || fast_size != sizeof(struct xl_pool_cache_fast))
+		return xl_err_ptr(-EPROTO);
 	if (!pool)
 		return xl_err_ptr(-EINVAL);
 	if (size == 0)
@@ -211,17 +208,17 @@ XL_API struct xl_pool_cache *xl_pool_cache_create(struct xl_pool *pool, unsigned
 	if (size > XL_POOL_CACHE_MAX)
 		return xl_err_ptr(-EINVAL);
 	/* a refill can overshoot `size` by one request (<= size): 2 x size slots */
-	bytes = sizeof(*cache) + 2 * (size_t)size * sizeof(cache->objs[0]);
+	bytes = sizeof(*cache) + 2 * (size_t)size * sizeof(cache->slots[0]);
 	bytes = (bytes + XL_CACHE_LINE - 1) / XL_CACHE_LINE * XL_CACHE_LINE;
 	cache = aligned_alloc(XL_CACHE_LINE, bytes);
 	if (!cache)
 		return xl_err_ptr(-ENOMEM);
 	memset(cache, 0, sizeof(*cache));
-	cache->pool = pool;
-	cache->size = size;
-	cache->flushthresh = size + size / 2;
-	atomic_init(&cache->len, 0);
-	atomic_init(&cache->hits, 0);
+	cache->f.pool = pool;
+	cache->f.objs = cache->slots;
+	cache->f.size = size;
+	cache->f.flushthresh = size + size / 2;
+	cache->f.slow = pool->checked || pool->poison;
 	atomic_init(&cache->misses, 0);
 	atomic_init(&cache->get_fails, 0);
 
@@ -241,18 +238,18 @@ XL_API void xl_pool_cache_flush(struct xl_pool_cache *cache)
 
 	if (!cache)
 		return;
-	len = atomic_load_explicit(&cache->len, memory_order_relaxed);
+	len = xl_cache_len(cache);
 	/* the ring holds every object, so this only fails after unchecked double puts */
-	if (len && backing_put(cache->pool, cache->objs, len) == 0)
-		atomic_store_explicit(&cache->len, 0, memory_order_relaxed);
+	if (len && backing_put(cache->f.pool, cache->slots, len) == 0)
+		xl_cache_set_len(cache, 0);
 }
 
 /* Unlinks @cache and folds its counters into the pool's; pool->lock held. */
 void xl_cache_retire(struct xl_pool_cache *cache)
 {
-	struct xl_pool *pool = cache->pool;
+	struct xl_pool *pool = cache->f.pool;
 
-	pool->retired_hits += atomic_load_explicit(&cache->hits, memory_order_relaxed);
+	pool->retired_hits += __atomic_load_n(&cache->f.hits, __ATOMIC_RELAXED);
 	pool->retired_misses += atomic_load_explicit(&cache->misses, memory_order_relaxed);
 	pool->retired_get_fails += atomic_load_explicit(&cache->get_fails, memory_order_relaxed);
 	*cache->pprev = cache->next;
@@ -266,7 +263,7 @@ XL_API void xl_pool_cache_destroy(struct xl_pool_cache *cache)
 
 	if (!cache)
 		return;
-	pool = cache->pool;
+	pool = cache->f.pool;
 	xl_pool_cache_flush(cache);
 	pthread_mutex_lock(&pool->lock);
 	xl_cache_retire(cache);

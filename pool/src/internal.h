@@ -78,22 +78,29 @@ enum xl_misuse_kind {
 };
 
 /*
- * A per-thread cache. One thread writes it; xl_pool_stats() reads len and the counters from any
- * thread with relaxed loads, so they are atomics written with plain (non-RMW) stores.
+ * A per-thread cache. Its first member is the public struct xl_pool_cache_fast (pool.h), which the
+ * inline fast path reads and writes; the rest is private. One thread writes it; xl_pool_stats()
+ * reads len and the counters from any thread with relaxed atomic loads, and every write of those
+ * is a relaxed atomic store (no read-modify-write: single writer).
  */
 struct xl_pool_cache {
-	struct xl_pool *pool;
-	unsigned int size;        /* target fill: refills stop here */
-	unsigned int flushthresh; /* a put that would exceed this flushes the cache first */
-	_Atomic unsigned int len; /* objects held now */
-	unsigned int pad_;
-	_Atomic uint64_t hits;      /* get calls served from the cache alone */
+	struct xl_pool_cache_fast f;
 	_Atomic uint64_t misses;    /* get calls that went to the ring */
 	_Atomic uint64_t get_fails; /* get calls not served in full */
 	struct xl_pool_cache *next; /* pool's list, under pool->lock */
 	struct xl_pool_cache **pprev;
-	alignas(XL_CACHE_LINE) void *objs[]; /* 2 * size slots (refill can overshoot by n) */
+	alignas(XL_CACHE_LINE) void *slots[]; /* f.objs: 2 * size slots (refill overshoots by n) */
 };
+
+static inline unsigned int xl_cache_len(const struct xl_pool_cache *c)
+{
+	return __atomic_load_n(&c->f.len, __ATOMIC_RELAXED);
+}
+
+static inline void xl_cache_set_len(struct xl_pool_cache *c, unsigned int len)
+{
+	__atomic_store_n(&c->f.len, len, __ATOMIC_RELAXED);
+}
 
 struct xl_pool {
 	/* Read-only after create, read on every call. */

@@ -12,7 +12,7 @@
 
 #define XL_POOL_F_ALL                                                                              \
 	(XL_POOL_F_CHECKED | XL_POOL_F_POISON | XL_POOL_F_NO_LOCK | XL_POOL_F_NO_PREFAULT |       \
-	 XL_POOL_F_UMEM_UNALIGNED | XL_POOL_F_NO_COLOUR)
+	 XL_POOL_F_UMEM_UNALIGNED | XL_POOL_F_NO_COLOUR | XL_POOL_F_COLOUR)
 
 #define XL_ALIGN_DEFAULT 64U
 #define XL_ALIGN_MAX 4096U
@@ -59,7 +59,10 @@ static int layout(unsigned int obj_size, unsigned int headroom, unsigned int ali
 	 * 8-way L1 has 64 sets of 64 bytes, which repeat every 4 KiB), so one more cache line
 	 * per slot makes consecutive objects start in different sets.
 	 */
-	frame = !(flags & XL_POOL_F_UMEM_UNALIGNED) && (stride == 2048 || stride == 4096);
+	if ((flags & XL_POOL_F_COLOUR) && (flags & XL_POOL_F_NO_COLOUR))
+		return -EINVAL;
+	frame = !(flags & (XL_POOL_F_UMEM_UNALIGNED | XL_POOL_F_COLOUR)) &&
+		(stride == 2048 || stride == 4096);
 	if (!frame && !(flags & XL_POOL_F_NO_COLOUR) && stride % 1024 == 0 && align < 1024)
 		stride += align > XL_CACHE_LINE ? align : XL_CACHE_LINE;
 	if (stride > UINT32_MAX)

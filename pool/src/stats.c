@@ -64,8 +64,8 @@ XL_API int xl_pool_stats(const struct xl_pool *cpool, struct xl_pool_stats *stat
 	s.cache_misses = pool->retired_misses;
 	s.get_fails = pool->retired_get_fails;
 	for (c = pool->caches; c; c = c->next) {
-		s.in_caches += atomic_load_explicit(&c->len, memory_order_relaxed);
-		s.cache_hits += atomic_load_explicit(&c->hits, memory_order_relaxed);
+		s.in_caches += xl_cache_len(c);
+		s.cache_hits += __atomic_load_n(&c->f.hits, __ATOMIC_RELAXED);
 		s.cache_misses += atomic_load_explicit(&c->misses, memory_order_relaxed);
 		s.get_fails += atomic_load_explicit(&c->get_fails, memory_order_relaxed);
 	}

@@ -21,6 +21,8 @@ static const struct layout_case layouts[] = {
 	{ "unaligned UMEM 2048 is coloured", 2048, 0, 0, XL_POOL_F_UMEM_UNALIGNED, 2112 },
 	{ "unaligned, colour off", 2048, 0, 0, XL_POOL_F_UMEM_UNALIGNED | XL_POOL_F_NO_COLOUR, 2048 },
 	{ "general 1024 is coloured", 1024, 0, 0, 0, 1088 },
+	{ "general 2048 asks for colour", 2048, 0, 0, XL_POOL_F_COLOUR, 2112 },
+	{ "general 4096 asks for colour", 4096, 0, 0, XL_POOL_F_COLOUR, 4160 },
 	{ "general 1024, colour off", 1024, 0, 0, XL_POOL_F_NO_COLOUR, 1024 },
 	{ "general 8192 is coloured", 8192, 0, 0, 0, 8256 },
 	{ "small object rounded to align", 100, 0, 0, 0, 128 },

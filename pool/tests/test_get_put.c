@@ -221,3 +221,35 @@ Test(pool_get_put, unchecked_overfull_put_is_enospc_and_keeps_the_pool)
 	cr_expect_eq(errno, ENOSPC);
 	cr_expect_eq(pool_stats(pool).in_ring, 64);
 }
+
+Test(pool_get_put, cache_layout_mismatch_is_eproto)
+{
+	errno = 0;
+	cr_expect_null(xl_pool_cache_create_layout(pool, 0, XL_POOL_CACHE_LAYOUT + 1,
+						   sizeof(struct xl_pool_cache_fast)));
+	cr_expect_eq(errno, EPROTO);
+	errno = 0;
+	cr_expect_null(xl_pool_cache_create_layout(pool, 0, XL_POOL_CACHE_LAYOUT,
+						   sizeof(struct xl_pool_cache_fast) + 8));
+	cr_expect_eq(errno, EPROTO);
+}
+
+/* The inline fast path and the library agree: hits served inline show in the stats. */
+Test(pool_get_put, inline_hits_are_counted_and_conserve_objects)
+{
+	struct xl_pool_cache *cache = xl_pool_cache_create(pool, 32);
+	void *objs[8];
+	uint64_t hits0 = pool_stats(pool).cache_hits;
+
+	cr_assert_not_null(cache);
+	cr_assert_eq(xl_pool_get_bulk(pool, cache, objs, 8), 0); /* miss: refill to 32 */
+	for (int i = 0; i < 1000; i++) {
+		cr_assert_eq(xl_pool_put_bulk(pool, cache, objs, 8), 0);
+		cr_assert_eq(xl_pool_get_burst(pool, cache, objs, 8), 8);
+	}
+	cr_expect_eq(pool_stats(pool).cache_hits - hits0, 1000);
+	cr_expect_eq(pool_stats(pool).in_use, 8);
+	cr_assert_eq(xl_pool_put_bulk(pool, cache, objs, 8), 0);
+	xl_pool_cache_destroy(cache);
+	cr_expect_eq(pool_stats(pool).in_ring, 64);
+}

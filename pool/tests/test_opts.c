@@ -125,6 +125,7 @@ static const struct bad_case bad_cases[] = {
 	{ "ifname without XL_PLACE_IFACE", 16, 64, O(.ifname = "lo") },
 	{ "negative node", 16, 64, O(.placement = XL_PLACE_NODE, .node = -1) },
 	{ "iface without a name", 16, 64, O(.placement = XL_PLACE_IFACE) },
+	{ "colour and no colour", 16, 2048, O(.flags = XL_POOL_F_COLOUR | XL_POOL_F_NO_COLOUR) },
 };
 
 Test(pool_opts, bad_values_are_einval)

@@ -15,7 +15,9 @@
  * aligned AF_XDP UMEM: stride is exactly that frame size and the region starts on a page. In any
  * other layout (a general pool, or an unaligned-chunk UMEM), a stride that is a multiple of 1 KiB
  * gets one more cache line ("colouring"), so consecutive objects do not all start in the same L1
- * cache set; XL_POOL_F_NO_COLOUR turns that off. xl_pool_info() reports the stride in force.
+ * cache set; XL_POOL_F_NO_COLOUR turns that off. A general pool of 2048- or 4096-byte objects that
+ * will never be an aligned UMEM should pass XL_POOL_F_COLOUR: bulk gets of 32+ such objects are
+ * about twice as fast coloured. xl_pool_info() reports the stride in force.
  *
  * **Placement.** The region is allocated on a chosen NUMA node, backed by 2 MiB hugepages when it
  * can be, else transparent hugepages, else 4 KiB pages; it is pre-faulted and locked, so get/put and
@@ -28,7 +30,12 @@
  * one thread at a time. xl_pool_stats() and xl_pool_info() are safe from any thread at any time.
  * xl_pool_create()/xl_pool_destroy() and cache create/destroy are not hot-path calls.
  *
- * **Hot path.** get and put never block, take a lock, allocate or make a system call.
+ * **Hot path.** get and put never block, take a lock, allocate or make a system call (one
+ * exception: a thread that finds another thread preempted in the middle of a ring operation yields
+ * after ~256 spins rather than burn its time slice; threads pinned one per core never see it).
+ * A get or put through a cache that the cache can serve runs inline in the caller (see "Inline
+ * fast path" below); everything else (refill, flush, no cache, checked mode) is one call into the
+ * library.
  *
  * **Checked mode** (XL_POOL_F_CHECKED, or the meson option checked_default): each put is checked
  * against a per-object state byte (n_objs bytes allocated at creation); a double put, a foreign
@@ -91,6 +98,7 @@ enum xl_pool_flags {
 	XL_POOL_F_NO_PREFAULT = 1U << 3, /**< do not touch the pages at creation */
 	XL_POOL_F_UMEM_UNALIGNED = 1U << 4, /**< AF_XDP unaligned chunk mode: any stride, colouring allowed */
 	XL_POOL_F_NO_COLOUR = 1U << 5,   /**< never pad the stride to spread objects over cache sets */
+	XL_POOL_F_COLOUR = 1U << 6,      /**< a general pool: colour even a 2048/4096 stride (then not an aligned UMEM) */
 };
 
 /**
@@ -182,18 +190,6 @@ XL_API struct xl_pool *xl_pool_create(unsigned int n, unsigned int obj_size,
 XL_API int xl_pool_destroy(struct xl_pool *pool);
 
 /**
- * @brief **xl_pool_cache_create()** makes a per-thread cache over @p pool.
- * @param size objects a refill brings the cache to; 0 takes xl_pool_opts.cache_size. The cache
- * may hold up to 1.5 x size before a put flushes it; requests above size bypass it.
- * @return the cache, or NULL with errno set (EINVAL: NULL pool or size > XL_POOL_CACHE_MAX;
- * ENOMEM)
- *
- * Objects parked in caches are not available to other caches: a get can fail while other
- * threads' caches hold objects. Flush or destroy idle caches.
- */
-XL_API struct xl_pool_cache *xl_pool_cache_create(struct xl_pool *pool, unsigned int size);
-
-/**
  * @brief **xl_pool_cache_flush()** returns every object the cache holds to the ring. Call it
  * from the cache's thread (or when that thread is idle). Accepts NULL.
  */
@@ -203,20 +199,140 @@ XL_API void xl_pool_cache_flush(struct xl_pool_cache *cache);
 XL_API void xl_pool_cache_destroy(struct xl_pool_cache *cache);
 
 /**
+ * @brief **xl_pool_get_slow()** is the out-of-line half of xl_pool_get_bulk() and
+ * xl_pool_get_burst(): it serves every request the inline fast path does not (cache refills,
+ * no cache, checked mode, bad arguments). Call those instead.
+ * @param burst 0: all or nothing (bulk); 1: as many as possible (burst)
+ * @return as xl_pool_get_bulk() when @p burst is 0, as xl_pool_get_burst() when it is 1
+ */
+XL_API int xl_pool_get_slow(struct xl_pool *pool, struct xl_pool_cache *cache, void **objs,
+			    unsigned int n, int burst);
+
+/**
+ * @brief **xl_pool_put_slow()** is the out-of-line half of xl_pool_put_bulk() (flushes, no cache,
+ * checked mode and poisoning, bad arguments). Call xl_pool_put_bulk() instead.
+ * @return as xl_pool_put_bulk()
+ */
+XL_API int xl_pool_put_slow(struct xl_pool *pool, struct xl_pool_cache *cache, void *const *objs,
+			    unsigned int n);
+
+/**
+ * @brief **xl_pool_cache_create_layout()** is xl_pool_cache_create() with the cache layout the
+ * caller's inline fast path was compiled for. Call xl_pool_cache_create() instead.
+ * @return the cache, or NULL with errno set: EPROTO when @p layout or @p fast_size differ from
+ * the library's (headers and library from different versions), else as xl_pool_cache_create()
+ */
+XL_API struct xl_pool_cache *xl_pool_cache_create_layout(struct xl_pool *pool, unsigned int size,
+							 unsigned int layout, size_t fast_size);
+
+/*
+ * ---- Inline fast path: ABI, layout version XL_POOL_CACHE_LAYOUT ----
+ *
+ * A get or put that a per-thread cache can serve is a short copy loop, and a function call would
+ * cost as much as the work at small bulk sizes (measured: 9 ns vs 3 ns per object at bulk 1), so
+ * that part is inline, as in DPDK. It reads only the fields of struct xl_pool_cache_fast, which
+ * is the first member of every struct xl_pool_cache. This is the only part of the pool's layout
+ * that is ABI: changing it bumps XL_POOL_CACHE_LAYOUT, and xl_pool_cache_create() refuses (EPROTO)
+ * a library built with another layout. Never read or write these fields yourself.
+ */
+
+/** Version of struct xl_pool_cache_fast, checked by xl_pool_cache_create(). */
+#define XL_POOL_CACHE_LAYOUT 1U
+
+/** The fields of a cache that the inline fast path uses. Private: use the functions. */
+struct xl_pool_cache_fast {
+	struct xl_pool *pool;     /**< the cache's pool */
+	void **objs;              /**< cached objects, LIFO: objs[len - 1] is the top */
+	unsigned int len;         /**< objects cached now (written by the owner, read by stats) */
+	unsigned int size;        /**< refills fill to this; larger requests bypass the cache */
+	unsigned int flushthresh; /**< a put that would pass this goes out of line (flush) */
+	unsigned int slow;        /**< non-zero: every call goes out of line (checked mode, poison) */
+	uint64_t hits;            /**< get calls served by the cache alone */
+};
+
+/**
+ * @brief **xl_pool_cache_create()** makes a per-thread cache over @p pool.
+ * @param size objects a refill brings the cache to; 0 takes xl_pool_opts.cache_size. The cache
+ * may hold up to 1.5 x size before a put flushes it; requests above size bypass it.
+ * @return the cache, or NULL with errno set (EINVAL: NULL pool or size > XL_POOL_CACHE_MAX;
+ * ENOMEM; EPROTO: headers and library disagree on the cache layout)
+ *
+ * Objects parked in caches are not available to other caches: a get can fail while other
+ * threads' caches hold objects. Flush or destroy idle caches.
+ */
+static inline struct xl_pool_cache *xl_pool_cache_create(struct xl_pool *pool, unsigned int size)
+{
+	return xl_pool_cache_create_layout(pool, size, XL_POOL_CACHE_LAYOUT,
+					   sizeof(struct xl_pool_cache_fast));
+}
+
+/** Copies @p n object pointers: a plain loop for a few, memcpy() (vectorised) beyond. */
+static inline void xl_pool_copy_ptrs(void **dst, void *const *src, unsigned int n)
+{
+	unsigned int i;
+
+	if (n >= 16) {
+		memcpy(dst, src, n * sizeof(void *));
+		return;
+	}
+	for (i = 0; i < n; i++)
+		dst[i] = src[i];
+}
+
+/** Fast-path eligibility: a cache of this pool, no per-object work, valid @p objs. */
+static inline struct xl_pool_cache_fast *xl_pool_fast_cache(struct xl_pool *pool,
+							struct xl_pool_cache *cache,
+							const void *objs)
+{
+	struct xl_pool_cache_fast *c = (struct xl_pool_cache_fast *)(void *)cache;
+
+	if (c && c->pool == pool && !c->slow && objs)
+		return c;
+	return (struct xl_pool_cache_fast *)0;
+}
+
+/**
  * @brief **xl_pool_get_bulk()** takes exactly @p n objects, or none.
  * @param cache the calling thread's cache, or NULL to use the shared ring directly
  * @return 0, or -ENOBUFS with nothing taken (counted in get_fails), -EINVAL on bad arguments
  * (NULL pool, NULL objs with n > 0, a cache of another pool); n == 0 returns 0
  */
-XL_API int xl_pool_get_bulk(struct xl_pool *pool, struct xl_pool_cache *cache, void **objs,
-			    unsigned int n);
+static inline int xl_pool_get_bulk(struct xl_pool *pool, struct xl_pool_cache *cache, void **objs,
+				   unsigned int n)
+{
+	struct xl_pool_cache_fast *c = xl_pool_fast_cache(pool, cache, objs);
+	unsigned int len;
+
+	if (c && n - 1 < c->len) { /* 1 <= n <= len */
+		len = c->len - n;
+		xl_pool_copy_ptrs(objs, &c->objs[len], n);
+		__atomic_store_n(&c->len, len, __ATOMIC_RELAXED);
+		__atomic_store_n(&c->hits, c->hits + 1, __ATOMIC_RELAXED);
+		return 0;
+	}
+	return xl_pool_get_slow(pool, cache, objs, n, 0);
+}
 
 /**
  * @brief **xl_pool_get_burst()** takes up to @p n objects.
- * @return how many were taken (0..n), or -EINVAL on bad arguments
+ * @return how many were taken (0..n; fewer than n counts in get_fails), or -EINVAL on bad
+ * arguments
  */
-XL_API int xl_pool_get_burst(struct xl_pool *pool, struct xl_pool_cache *cache, void **objs,
-			     unsigned int n);
+static inline int xl_pool_get_burst(struct xl_pool *pool, struct xl_pool_cache *cache, void **objs,
+				    unsigned int n)
+{
+	struct xl_pool_cache_fast *c = xl_pool_fast_cache(pool, cache, objs);
+	unsigned int len;
+
+	if (c && n - 1 < c->len) {
+		len = c->len - n;
+		xl_pool_copy_ptrs(objs, &c->objs[len], n);
+		__atomic_store_n(&c->len, len, __ATOMIC_RELAXED);
+		__atomic_store_n(&c->hits, c->hits + 1, __ATOMIC_RELAXED);
+		return (int)n;
+	}
+	return xl_pool_get_slow(pool, cache, objs, n, 1);
+}
 
 /**
  * @brief **xl_pool_put_bulk()** returns @p n objects.
@@ -226,16 +342,28 @@ XL_API int xl_pool_get_burst(struct xl_pool *pool, struct xl_pool_cache *cache, 
  * holds every object (more objects returned than taken, possible only without checked mode):
  * nothing from that call is kept.
  */
-XL_API int xl_pool_put_bulk(struct xl_pool *pool, struct xl_pool_cache *cache, void *const *objs,
-			    unsigned int n);
+static inline int xl_pool_put_bulk(struct xl_pool *pool, struct xl_pool_cache *cache,
+				   void *const *objs, unsigned int n)
+{
+	struct xl_pool_cache_fast *c = xl_pool_fast_cache(pool, cache, objs);
+	unsigned int len;
+
+	if (c && n <= c->size && c->len + n <= c->flushthresh) {
+		len = c->len;
+		xl_pool_copy_ptrs(&c->objs[len], objs, n);
+		__atomic_store_n(&c->len, len + n, __ATOMIC_RELAXED);
+		return 0;
+	}
+	return xl_pool_put_slow(pool, cache, objs, n);
+}
 
 /** @brief **xl_pool_get()** takes one object. @return it, or NULL with errno ENOBUFS */
 static inline void *xl_pool_get(struct xl_pool *pool, struct xl_pool_cache *cache)
 {
-	void *obj = NULL;
+	void *obj = (void *)0;
 
 	if (xl_pool_get_bulk(pool, cache, &obj, 1))
-		return NULL;
+		return (void *)0;
 	return obj;
 }
 
