@@ -12,7 +12,7 @@
 
 _Static_assert(XL_CMS_ROWS == 2, "xl_hot_cms() derives exactly two row indexes");
 _Static_assert((XL_CMS_WIDTH & (XL_CMS_WIDTH - 1)) == 0, "XL_CMS_WIDTH is a power of two");
-_Static_assert(XL_CMS_WIDTH <= (1U << 16), "row index is taken from 16 hash bits");
+_Static_assert(XL_CMS_WIDTH <= (1U << 16), "row indexes are hash bits 0..15 and 16..31");
 _Static_assert((XL_HOTC_SLOTS & (XL_HOTC_SLOTS - 1)) == 0, "XL_HOTC_SLOTS is a power of two");
 
 enum xl_hot_verdict {
@@ -30,16 +30,20 @@ static __always_inline __u64 xl_mix64(__u64 x)
 	return x;
 }
 
-/* Seeded 64-bit hash of the flow key; IPv6 addresses are XOR-folded to 32 bits first. */
+/*
+ * Seeded 64-bit hash of the flow key; IPv6 addresses are XOR-folded to 32 bits first. Two full
+ * fmix64 rounds: a single multiply only carries address bits upwards, which made structured
+ * address/port sets collide.
+ */
 static __always_inline __u64 xl_flow_hash(const struct xl_flow_key *k, __u32 seed)
 {
 	__u32 s = k->saddr[0] ^ k->saddr[1] ^ k->saddr[2] ^ k->saddr[3];
 	__u32 d = k->daddr[0] ^ k->daddr[1] ^ k->daddr[2] ^ k->daddr[3];
 	__u64 a = ((__u64)s << 32) | d;
-	__u64 b = ((__u64)k->sport << 48) | ((__u64)k->dport << 32) | ((__u32)k->proto << 24) |
-		  (seed & 0xffffff);
+	__u64 b = ((__u64)k->sport << 48) | ((__u64)k->dport << 32) | ((__u64)k->proto << 24) |
+		  k->family;
 
-	return xl_mix64((a * 0x9e3779b97f4a7c15ULL) ^ b ^ ((__u64)seed << 32));
+	return xl_mix64(xl_mix64(a ^ ((__u64)seed * 0x9e3779b97f4a7c15ULL)) ^ b);
 }
 
 /* Both keys 8-byte aligned (stack key declared aligned, map values are). */
@@ -100,8 +104,8 @@ static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats 
 	struct xl_cms_cell *c0, *c1;
 	struct xl_hotc_slot *slot;
 	struct xl_hot_val *hv;
-	__u32 i0, i1, si, ep, p0, p1, pk;
-	__u64 h, b0, b1, by;
+	__u32 i0, i1, si, ep, p0, p1, pk, b0, b1, by;
+	__u64 h, est;
 
 	if (!w)
 		return XL_HOT_NO;
@@ -112,13 +116,13 @@ static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats 
 	si = (h >> 32) & (XL_HOTC_SLOTS - 1);
 	c0 = bpf_map_lookup_elem(&xl_cms, &i0);
 	c1 = bpf_map_lookup_elem(&xl_cms, &i1);
-	slot = bpf_map_lookup_elem(&xl_hotc, &si);
-	if (!c0 || !c1 || !slot)
+	if (!c0 || !c1)
 		return XL_HOT_NO;
 
 	if (c0->hot_epoch && c1->hot_epoch && ep - c0->hot_epoch <= w->hold &&
 	    ep - c1->hot_epoch <= w->hold) {
-		if (slot->epoch == ep && xl_key_eq(&slot->key, key))
+		slot = bpf_map_lookup_elem(&xl_hotc, &si);
+		if (slot && slot->epoch == ep && xl_key_eq(&slot->key, key))
 			return XL_HOT_YES;
 		hv = bpf_map_lookup_elem(&xl_hot, key);
 		if (hv) {
@@ -132,7 +136,8 @@ static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats 
 	p1 = c1->epoch == ep ? c1->pkts : 0;
 	b1 = c1->epoch == ep ? c1->bytes : 0;
 	pk = (p0 < p1 ? p0 : p1) + 1;
-	by = (b0 < b1 ? b0 : b1) + len;
+	est = (__u64)(b0 < b1 ? b0 : b1) + len;
+	by = est > 0xffffffffULL ? 0xffffffffU : (__u32)est;
 	c0->epoch = ep;
 	c0->pkts = p0 > pk ? p0 : pk;
 	c0->bytes = b0 > by ? b0 : by;
@@ -145,8 +150,11 @@ static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats 
 confirm:
 	c0->hot_epoch = ep;
 	c1->hot_epoch = ep;
-	__builtin_memcpy(&slot->key, key, sizeof(slot->key));
-	slot->epoch = ep;
+	slot = bpf_map_lookup_elem(&xl_hotc, &si);
+	if (slot) {
+		__builtin_memcpy(&slot->key, key, sizeof(slot->key));
+		slot->epoch = ep;
+	}
 	return XL_HOT_YES;
 }
 

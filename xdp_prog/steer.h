@@ -100,10 +100,10 @@
  * XL_DEFAULT_IDLE_NS) is recomputed.
  *
  * Detector (XL_DET_CMS, default): a count-min sketch of XL_CMS_ROWS x XL_CMS_WIDTH cells
- * (xl_cms), indexed by two 13-bit slices of a seeded 64-bit flow hash (xl_cfg.hash_seed; IPv6
+ * (xl_cms), indexed by two disjoint bit slices of a seeded 64-bit flow hash (xl_cfg.hash_seed; IPv6
  * addresses are XOR-folded to 32 bits first). A cell counts packets and bytes (frame length) of
- * the window in its epoch field; a cell of an older epoch reads as zero (lazy reset, no clearing
- * loop). Update is conservative: est = min(cells) + this packet, and each cell is raised to at
+ * the window in its epoch field (bytes saturate at 2^32 - 1, so hot_bytes above that never
+ * triggers); a cell of an older epoch reads as zero (lazy reset, no clearing loop). Update is conservative: est = min(cells) + this packet, and each cell is raised to at
  * most est. Count-min never under-estimates, so a flow reaching a threshold on one CPU is always
  * promoted (recall 1); false positives come only from collisions.
  * Thresholds: est.pkts >= hot_pkts (0 -> XL_DEFAULT_HOT_PKTS), or hot_bytes != 0 and est.bytes >=
@@ -173,7 +173,7 @@
 #define XL_RULE_ID_MAX 65536 /**< rule ids are 0..XL_RULE_ID_MAX-1 (xl_hits index) */
 #define XL_HOT_MAX 16384 /**< hot set capacity (LRU) */
 #define XL_CMS_ROWS 2 /**< count-min sketch rows (hash functions) */
-#define XL_CMS_WIDTH 8192 /**< count-min sketch cells per row, power of two */
+#define XL_CMS_WIDTH 16384 /**< count-min sketch cells per row, power of two */
 #define XL_HOTC_SLOTS 4096 /**< hot set cache slots per CPU, power of two */
 #define XL_LRUDET_MAX 16384 /**< alternative LRU detector entries per CPU */
 
@@ -328,11 +328,10 @@ _Static_assert(sizeof(struct xl_hot_val) == 32, "xl_hot_val layout");
 struct xl_cms_cell {
 	__u32 epoch; /**< window epoch of pkts/bytes; another epoch reads as zero */
 	__u32 pkts; /**< packets in that window */
-	__u64 bytes; /**< bytes in that window */
+	__u32 bytes; /**< bytes in that window, saturating at 2^32 - 1 */
 	__u32 hot_epoch; /**< last epoch a hot flow using this cell was confirmed; 0 never */
-	__u32 pad; /**< zero */
 };
-_Static_assert(sizeof(struct xl_cms_cell) == 24, "xl_cms_cell layout");
+_Static_assert(sizeof(struct xl_cms_cell) == 16, "xl_cms_cell layout");
 
 /** Value of xl_win: the per-CPU detector window. */
 struct xl_win {
