@@ -80,6 +80,7 @@ jq -n \
 	--arg cpu "$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)" \
 	--arg mhz "$(awk -F': ' '/^cpu MHz/ {print $2; exit}' /proc/cpuinfo)" \
 	--arg ncpu "$(nproc)" --arg gov "$gov" --arg virt "${virt:-unknown}" \
+	--arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
 	--arg nodes "$(ls -d /sys/devices/system/node/node* 2>/dev/null | wc -l)" \
 	--arg clk "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)" \
 	--arg bp "$(sysctl -n net.core.busy_poll 2>/dev/null)" \
@@ -91,6 +92,7 @@ jq -n \
 	'{kernel: $kernel, kernel_build: $kver, arch: $arch, cpu_model: $cpu,
 	  cpu_mhz: ($mhz | tonumber? // null), cpus: ($ncpu | tonumber), numa_nodes: ($nodes | tonumber),
 	  governor: $gov, virtualization: $virt, clocksource: $clk,
+	  loadavg_at_start: $load,
 	  iface: $srv.name, driver: ($srv.driver.driver // null), numa_node: $srv.numa_node,
 	  rx_queues: $srv.rx_queues, tx_queues: $srv.tx_queues, rings: $srv.rings,
 	  napi_defer_hard_irqs: $srv.napi_defer_hard_irqs, gro_flush_timeout: $srv.gro_flush_timeout,

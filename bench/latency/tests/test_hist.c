@@ -75,7 +75,7 @@ static const double pcts[] = { 0, 1, 10, 25, 50, 75, 90, 99, 99.9, 99.99, 99.999
 
 Test(lat_hist, percentiles_within_1pct_of_sort)
 {
-	size_t n = getenv("XL_UNDER_VALGRIND") ? 20000 : 300000, i;
+	size_t n = getenv("XL_UNDER_VALGRIND") ? 5000 : 300000, i;
 	uint64_t *v = malloc(n * sizeof(*v));
 	struct xl_hist *h = xl_hist_create();
 	unsigned int d, k;
@@ -111,10 +111,10 @@ Test(lat_hist, percentiles_within_1pct_of_sort)
 
 Test(lat_hist, every_value_lands_in_a_narrow_bucket)
 {
-	unsigned int i, b, prev = 0;
+	unsigned int i, b, prev = 0, n = getenv("XL_UNDER_VALGRIND") ? 20000 : 200000;
 	uint64_t low, width, v;
 
-	for (i = 0; i < 200000; i++) {
+	for (i = 0; i < n; i++) {
 		v = rnd() >> (i % 64);
 		b = xl_hist_bucket_of(v);
 		cr_assert_lt(b, XL_HIST_BUCKETS);
