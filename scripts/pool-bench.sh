@@ -7,13 +7,29 @@
 # run and restores the previous value on exit, failure and interrupt included. Writes
 # results/pool_bench.json and results/pool_bench_nohuge.json. About a minute on 2 cores.
 # Environment: XL_BUILD_DIR (default build/run), XL_RESULTS_DIR (default results),
-# XL_BENCH_HUGEPAGES (pages to have free, default 128: both pools plus the EAL's heap).
+# XL_BENCH_HUGEPAGES (pages to have free; default: both pools, as sized by --objs and --obj-size,
+# plus 32 for the EAL's heap and slack).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=${XL_BUILD_DIR:-build/run}
 results=${XL_RESULTS_DIR:-results}
-need=${XL_BENCH_HUGEPAGES:-128}
+# Size the reservation from the options the pools are built with.
+objs=16384 obj_size=2048 prev=
+for a in "$@"; do
+	case "$prev" in
+	--objs) objs=$a ;;
+	--obj-size) obj_size=$a ;;
+	esac
+	case "$a" in
+	--objs=*) objs=${a#--objs=} ;;
+	--obj-size=*) obj_size=${a#--obj-size=} ;;
+	esac
+	prev=$a
+done
+[[ "$objs" =~ ^[0-9]+$ && "$obj_size" =~ ^[0-9]+$ ]] || { echo "pool-bench: bad --objs/--obj-size" >&2; exit 1; }
+# two pools of objs slots, each slot at most obj_size + 128 bytes (header, colour, alignment)
+need=${XL_BENCH_HUGEPAGES:-$(((2 * objs * (obj_size + 128) + (2 << 20) - 1) / (2 << 20) + 32))}
 nr=/proc/sys/vm/nr_hugepages
 bin=$build/bench/pool_bench/pool_bench
 
@@ -27,6 +43,26 @@ mkdir -p "$results"
 
 hp_free() { awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo; }
 
+# pool_bench runs in the background so that a signal reaches this script at once (wait returns),
+# and the trap can stop it by PID and remove the EAL's runtime directory it would have removed.
+child=
+run_bench() {
+	local rc=0
+	"$bin" "$@" &
+	child=$!
+	wait "$child" || rc=$?
+	child=
+	return "$rc"
+}
+stop_child() {
+	if [ -n "$child" ]; then
+		kill "$child" 2>/dev/null || true
+		wait "$child" 2>/dev/null || true
+		rmdir "/var/run/dpdk/xlpb$child" 2>/dev/null || true
+		child=
+	fi
+}
+
 old=$(cat "$nr")
 changed=0
 restore() {
@@ -36,9 +72,9 @@ restore() {
 		changed=0
 	fi
 }
-trap restore EXIT
-trap 'restore; exit 130' INT
-trap 'restore; exit 143' TERM
+trap 'stop_child; restore' EXIT
+trap 'stop_child; restore; exit 130' INT
+trap 'stop_child; restore; exit 143' TERM
 
 huge_ok=1
 free=$(hp_free)
@@ -58,13 +94,13 @@ fi
 status=0
 if [ "$huge_ok" = 1 ]; then
 	echo "=== pool_bench, 2 MiB hugepages: $bin --json $results/pool_bench.json $*"
-	"$bin" --json "$results/pool_bench.json" "$@" || status=$?
+	run_bench --json "$results/pool_bench.json" "$@" || status=$?
 	echo
 fi
 restore
 
 echo "=== pool_bench, 4 KiB pages: $bin --no-huge --json $results/pool_bench_nohuge.json $*"
-"$bin" --no-huge --json "$results/pool_bench_nohuge.json" "$@" || status=$?
+run_bench --no-huge --json "$results/pool_bench_nohuge.json" "$@" || status=$?
 
 if [ "$huge_ok" = 0 ] && [ "$status" = 0 ]; then
 	status=1
