@@ -13,6 +13,9 @@
 # on stdout, PNG plots in results/ (scripts/plot.sh), client logs in results/latency-log.txt.
 #
 #   scripts/bench-latency.sh [--quick] [--build DIR] [--out DIR] [--cpus SRV,CLI] [--servers LIST]
+#                            [--rt PRIO]   run server and client SCHED_FIFO PRIO (1..99), so other
+#                                          load on a shared machine cannot deschedule them (the
+#                                          kernel's RT throttling still leaves 5 % to everything else)
 #   scripts/bench-latency.sh --srv-iface IF --srv-ip ADDR [--srv-ip6 ADDR] [--srv-netns NS]
 #                            [--cli-iface IF] [--cli-netns NS] ...       (real interfaces: no testbed)
 #
@@ -23,7 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 
-quick=0 build= out=results cpus=0,1 servers=all
+quick=0 build= out=results cpus=0,1 servers=all rt=0
 srv_if= cli_if= srv_ns= cli_ns= srv_ip= srv_ip6= real=0
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift 2 ;;
 	--cpus) cpus=$2; shift 2 ;;
 	--servers) servers=$2; shift 2 ;;
+	--rt) rt=$2; shift 2 ;;
 	--srv-iface) srv_if=$2; real=1; shift 2 ;;
 	--cli-iface) cli_if=$2; shift 2 ;;
 	--srv-netns) srv_ns=$2; shift 2 ;;
@@ -49,6 +53,9 @@ done
 [[ "$cpus" =~ ^([0-9]+),([0-9]+)$ ]] || { echo "bench-latency: --cpus wants SRV,CLI, got '$cpus'" >&2; exit 2; }
 srv_cpu=${BASH_REMATCH[1]} cli_cpu=${BASH_REMATCH[2]}
 [ "$srv_cpu" != "$cli_cpu" ] || { echo "bench-latency: server and client need distinct CPUs" >&2; exit 2; }
+[[ "$rt" =~ ^[0-9]+$ ]] && [ "$rt" -le 99 ] || { echo "bench-latency: --rt wants 1..99, got '$rt'" >&2; exit 2; }
+rt_pfx=()
+if [ "$rt" -gt 0 ]; then rt_pfx=(chrt -f "$rt"); fi
 [ "$(id -u)" -eq 0 ] || { echo "bench-latency: needs root (namespaces, XDP, AF_XDP)" >&2; exit 1; }
 for t in jq taskset ip; do
 	command -v $t >/dev/null || { echo "bench-latency: $t is missing (scripts/deps.sh)" >&2; exit 1; }
@@ -175,14 +182,14 @@ server_cmd() { # name stats_file [xlane rule port] -> the command line, in an ar
 	local name=$1 stats=$2 rport=${3:-$PORT}
 	case "$name" in
 	kernel-block | kernel-mmsg | kernel-busypoll)
-		SRV_CMD=("${srv_pfx[@]}" taskset -c "$srv_cpu" "$bin/lat_echo_kernel" --mode "${name#kernel-}"
+		SRV_CMD=("${srv_pfx[@]}" "${rt_pfx[@]}" taskset -c "$srv_cpu" "$bin/lat_echo_kernel" --mode "${name#kernel-}"
 			--port "$PORT" --max-seconds "$MAXS" --stats "$stats") ;;
 	xlane-wakeup | xlane-busypoll)
-		SRV_CMD=("${srv_bpf_pfx[@]}" taskset -c "$srv_cpu" timeout -s TERM "$MAXS" "$xlane" run "$srv_if"
+		SRV_CMD=("${srv_bpf_pfx[@]}" "${rt_pfx[@]}" taskset -c "$srv_cpu" timeout -s TERM "$MAXS" "$xlane" run "$srv_if"
 			--queues 0 --rule "udp dport $rport" --handler echo --cpus "$srv_cpu")
 		if [ "$name" = xlane-busypoll ]; then SRV_CMD+=(--busy-poll); fi ;;
 	dpdk-af_xdp)
-		SRV_CMD=("${srv_bpf_pfx[@]}" "$bin/dpdk_echo" -l "$srv_cpu" --no-pci --no-huge -m 256
+		SRV_CMD=("${srv_bpf_pfx[@]}" "${rt_pfx[@]}" "$bin/dpdk_echo" -l "$srv_cpu" --no-pci --no-huge -m 256
 			--file-prefix "xlb$$" --log-level=lib.eal:warning
 			--vdev "net_af_xdp0,iface=$srv_if,start_queue=0,queue_count=1"
 			-- --max-seconds "$MAXS" --stats "$stats") ;;
@@ -193,7 +200,7 @@ client() { # label key family-ip json [lat_client options...]
 	local label=$1 key=$2 ip=$3 json=$4
 	shift 4
 	echo "### $label $key" >>"$log"
-	in_cli taskset -c "$cli_cpu" "$bin/lat_client" --server "$ip" --port "$PORT" --label "$label" \
+	in_cli "${rt_pfx[@]}" taskset -c "$cli_cpu" "$bin/lat_client" --server "$ip" --port "$PORT" --label "$label" \
 		--cpu "$cli_cpu" --drain-ms "$DRAIN" --json "$json" "$@" >>"$log"
 }
 
@@ -368,13 +375,14 @@ jq -n --arg cmd "scripts/bench-latency.sh $*" --argjson quick "$([ "$quick" = 1 
 	--slurpfile fp "$tmp/fingerprint.json" --argjson skipped "$skipped" --argjson tax "$tax" \
 	--argjson cfg "$(jq -n --arg r "$REPEAT" --arg d "$DUR" --arg w "$WARM" --arg rates "$SWEEP_RATES" \
 		--arg step "$STEP" --arg tr "$TPUT_REPEAT" --arg ts "$TPUT_START" --arg tm "$TPUT_MAX" \
-		--arg port "$PORT" --arg ip "$srv_ip" --arg ip6 "$srv_ip6" --arg sc "$srv_cpu" --arg cc "$cli_cpu" \
+		--arg rt "$rt" --arg port "$PORT" --arg ip "$srv_ip" --arg ip6 "$srv_ip6" --arg sc "$srv_cpu" --arg cc "$cli_cpu" \
 		--arg tb "$([ "$real" = 1 ] && echo "real interfaces" || echo "veth testbed scripts/testbed.sh --queues 1")" \
 		'{testbed: $tb, server_ip: $ip, server_ip6: $ip6, port: ($port | tonumber), payload_bytes: 64,
 		  repeat: ($r | tonumber), duration_s: ($d | tonumber), warmup_s: ($w | tonumber),
 		  sweep_rates_pps: ($rates | split(",") | map(tonumber)), step_s: ($step | tonumber),
 		  tput_repeat: ($tr | tonumber), tput_rate_start: ($ts | tonumber), tput_rate_max: ($tm | tonumber),
 		  loss_target: 0.001, server_cpu: ($sc | tonumber), client_cpu: ($cc | tonumber),
+		  scheduling: (if $rt == "0" then "SCHED_OTHER (default)" else "SCHED_FIFO priority \($rt) (--rt)" end),
 		  baseline: "kernel-block", timestamps: "CLOCK_MONOTONIC in the client at send and at receive (user space to user space)"}')" \
 	'{schema: "xlane-latency/1", generated_utc: (now | todate), command: $cmd, quick: $quick,
 	  fingerprint: $fp[0], config: $cfg, servers: [inputs], cold_path_tax: $tax, skipped: $skipped}' \
