@@ -4,7 +4,7 @@
 # 5 when the valgrind setup runs, since the target carries ASan, which Valgrind cannot host) and
 # 2,000,000 inputs, fixed seed. Usage: run_fuzz.sh TARGET
 set -euo pipefail
-target=$1
+target=$(readlink -f "$1")
 secs=${XL_FUZZ_SECS:-20}
 [ "${XL_UNDER_VALGRIND:-0}" = 1 ] && secs=5
 work=$(mktemp -d /tmp/xl_fuzz.XXXXXX)
