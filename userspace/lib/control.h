@@ -69,7 +69,8 @@ struct xl_rule_spec {
 				  *  the caller; its xl_hits counter */
 	uint8_t kind;           /**< enum xl_rule_kind */
 	uint8_t action;         /**< enum xl_rule_action (steer.h): XL_ACT_FAST or XL_ACT_PASS */
-	uint8_t family;         /**< AF_INET or AF_INET6 */
+	uint8_t family;         /**< AF_INET or AF_INET6; AF_UNSPEC (both) for XL_RULE_PORT
+				  *  without has_daddr (listed back as AF_UNSPEC) */
 	uint8_t proto;          /**< IPPROTO_UDP or IPPROTO_TCP (0 for XL_RULE_PREFIX) */
 	uint8_t prefix_len;     /**< XL_RULE_PREFIX: 0..32 or 0..128 */
 	uint8_t has_daddr;      /**< XL_RULE_PORT: 1 when daddr restricts the rule */
@@ -146,6 +147,7 @@ struct xl_queue_stats {
 	uint64_t pool_get_fails;   /**< refills that got fewer frames than asked */
 	uint64_t wakeups;          /**< need_wakeup kicks (sendto/recvfrom/poll) issued */
 	uint64_t batches;          /**< non-empty RX bursts handled */
+	uint64_t fill_submitted;   /**< frames put on the fill ring since start */
 	/* XDP_STATISTICS, refreshed by the daemon each stats interval */
 	uint64_t xdp_rx_dropped;               /**< dropped for other reasons */
 	uint64_t xdp_rx_invalid_descs;         /**< invalid RX descriptors */

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Built-in handlers: echo (UDP/TCP reflector), drop, count, fwd.
+ *
+ * Echo swaps Ethernet, IP and L4 port fields in place. The IPv4 header checksum and the UDP/TCP
+ * checksums are one's-complement sums over 16-bit words, which do not depend on word order, and
+ * the pseudo-header contains both addresses: swapping source and destination leaves every
+ * checksum valid. No field is otherwise changed (TTL/hop limit included), so no checksum needs an
+ * update and a frame that arrived with a full checksum leaves with one.
+ */
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <string.h>
+
+#include "handler.h"
+
+#define ETH_P_8021Q_ 0x8100
+#define ETH_P_8021AD_ 0x88A8
+
+static inline void swap_bytes(uint8_t *a, uint8_t *b, unsigned int n)
+{
+	uint8_t t[16];
+
+	memcpy(t, a, n);
+	memcpy(a, b, n);
+	memcpy(b, t, n);
+}
+
+static inline int is_v6_ext(uint8_t nh)
+{
+	return nh == 0 || nh == 43 || nh == 60; /* hop-by-hop, routing, destination options */
+}
+
+enum xl_verdict xl_handler_echo_frame(uint8_t *data, uint32_t len)
+{
+	uint32_t off = ETH_HLEN, l4;
+	uint16_t proto;
+	uint8_t nh;
+	int tags = 0;
+
+	if (len < ETH_HLEN)
+		return XL_VERDICT_DROP;
+	proto = (uint16_t)(data[12] << 8 | data[13]);
+	while ((proto == ETH_P_8021Q_ || proto == ETH_P_8021AD_) && tags < 2) {
+		if (len < off + 4)
+			return XL_VERDICT_DROP;
+		proto = (uint16_t)(data[off + 2] << 8 | data[off + 3]);
+		off += 4;
+		tags++;
+	}
+	if (proto == ETH_P_IP) {
+		uint32_t ihl;
+
+		if (len < off + 20 || (data[off] >> 4) != 4)
+			return XL_VERDICT_DROP;
+		ihl = (uint32_t)(data[off] & 0xf) * 4;
+		if (ihl < 20 || len < off + ihl)
+			return XL_VERDICT_DROP;
+		/* fragments are not reflected: the ports are not in every piece */
+		if ((data[off + 6] & 0x3f) || data[off + 7])
+			return XL_VERDICT_DROP;
+		nh = data[off + 9];
+		l4 = off + ihl;
+		if (nh != IPPROTO_UDP && nh != IPPROTO_TCP)
+			return XL_VERDICT_DROP;
+		if (len < l4 + 4)
+			return XL_VERDICT_DROP;
+		swap_bytes(data + off + 12, data + off + 16, 4);
+	} else if (proto == ETH_P_IPV6) {
+		int n = 0;
+
+		if (len < off + 40 || (data[off] >> 4) != 6)
+			return XL_VERDICT_DROP;
+		nh = data[off + 6];
+		l4 = off + 40;
+		while (is_v6_ext(nh) && n++ < 6) {
+			if (len < l4 + 8)
+				return XL_VERDICT_DROP;
+			nh = data[l4];
+			l4 += ((uint32_t)data[l4 + 1] + 1) * 8;
+		}
+		if (nh != IPPROTO_UDP && nh != IPPROTO_TCP)
+			return XL_VERDICT_DROP;
+		if (len < l4 + 4)
+			return XL_VERDICT_DROP;
+		swap_bytes(data + off + 8, data + off + 24, 16);
+	} else {
+		return XL_VERDICT_DROP;
+	}
+	swap_bytes(data + l4, data + l4 + 2, 2); /* ports */
+	swap_bytes(data, data + 6, 6);           /* MACs */
+	return XL_VERDICT_TX;
+}
+
+static void echo_batch(void *ctx, struct xl_pkt *pkts, unsigned int n)
+{
+	unsigned int i;
+
+	(void)ctx;
+	for (i = 0; i < n; i++)
+		pkts[i].verdict = (uint8_t)xl_handler_echo_frame(pkts[i].data, pkts[i].len);
+}
+
+static void drop_batch(void *ctx, struct xl_pkt *pkts, unsigned int n)
+{
+	unsigned int i;
+
+	(void)ctx;
+	for (i = 0; i < n; i++)
+		pkts[i].verdict = XL_VERDICT_DROP;
+}
+
+static void fwd_batch(void *ctx, struct xl_pkt *pkts, unsigned int n)
+{
+	unsigned int i;
+
+	(void)ctx;
+	for (i = 0; i < n; i++)
+		pkts[i].verdict = XL_VERDICT_FWD;
+}
+
+static const struct xl_handler builtins[] = {
+	{ .name = "echo", .batch = echo_batch },
+	{ .name = "drop", .batch = drop_batch },
+	/* count: the per-queue rx/dropped counters are its output */
+	{ .name = "count", .batch = drop_batch },
+	{ .name = "fwd", .batch = fwd_batch },
+};
+
+const struct xl_handler *xl_handler_builtin(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; name && i < sizeof(builtins) / sizeof(builtins[0]); i++)
+		if (!strcmp(builtins[i].name, name))
+			return &builtins[i];
+	errno = ENOENT;
+	return NULL;
+}

@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* The per-queue worker loop; see worker.h. */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <xlane/pool.h>
+
+#include "worker.h"
+
+struct xl_worker {
+	struct xl_worker_cfg cfg;
+	struct xl_pool_cache *cache;
+	pthread_t thread;
+	bool started;
+	int stop;                /* atomic */
+	unsigned int held;       /* atomic: frames in the worker's hands */
+	bool fill_was_empty;
+	struct xl_queue_stats c; /* local counters, published to cfg.stats after each loop */
+	/* per-burst scratch, allocated once */
+	struct xl_pkt pkts[XL_WORKER_BATCH_MAX];
+	uint64_t addrs[XL_WORKER_BATCH_MAX];
+	void *objs[XL_WORKER_BATCH_MAX];
+	uint64_t tx_addr[XL_WORKER_BATCH_MAX];
+	uint32_t tx_len[XL_WORKER_BATCH_MAX];
+	uint64_t fwd_addr[XL_WORKER_BATCH_MAX];
+	uint32_t fwd_len[XL_WORKER_BATCH_MAX];
+	void *free_objs[XL_WORKER_BATCH_MAX];
+};
+
+#define PUB(w, f) __atomic_store_n(&(w)->cfg.stats->f, (w)->c.f, __ATOMIC_RELAXED)
+
+static void publish(struct xl_worker *w)
+{
+	PUB(w, rx_packets);
+	PUB(w, rx_bytes);
+	PUB(w, tx_packets);
+	PUB(w, tx_bytes);
+	PUB(w, tx_completed);
+	PUB(w, fwd_packets);
+	PUB(w, dropped);
+	PUB(w, pass_unsupported);
+	PUB(w, tx_full_drops);
+	PUB(w, fill_empty);
+	PUB(w, pool_get_fails);
+	PUB(w, wakeups);
+	PUB(w, batches);
+	PUB(w, fill_submitted);
+}
+
+static inline void *addr_obj(struct xl_worker *w, uint64_t addr)
+{
+	return xl_pool_addr_to_obj(w->cfg.pool, addr);
+}
+
+/* Reaps up to a burst of completions of @x into the pool cache. Returns the count. */
+static unsigned int reap_comp(struct xl_worker *w, struct xl_xsk *x)
+{
+	unsigned int n, i;
+	uint32_t idx;
+
+	n = xsk_ring_cons__peek(&x->comp, w->cfg.batch, &idx);
+	if (!n)
+		return 0;
+	for (i = 0; i < n; i++)
+		w->objs[i] = addr_obj(w, *xsk_ring_cons__comp_addr(&x->comp, idx + i));
+	xsk_ring_cons__release(&x->comp, n);
+	xl_pool_put_bulk(w->cfg.pool, w->cache, w->objs, n);
+	w->c.tx_completed += n;
+	return n;
+}
+
+static void refill(struct xl_worker *w)
+{
+	struct xl_xsk *x = w->cfg.xsk;
+	unsigned int want, i;
+	uint32_t idx;
+	int got;
+
+	want = xsk_prod_nb_free(&x->fill, w->cfg.batch);
+	if (want > w->cfg.batch)
+		want = w->cfg.batch;
+	if (!want)
+		return;
+	got = xl_pool_get_burst(w->cfg.pool, w->cache, w->objs, want);
+	if (got < (int)want)
+		w->c.pool_get_fails++;
+	if (got <= 0)
+		return;
+	if (xsk_ring_prod__reserve(&x->fill, (uint32_t)got, &idx) != (uint32_t)got) {
+		xl_pool_put_bulk(w->cfg.pool, w->cache, w->objs, (unsigned int)got);
+		return;
+	}
+	for (i = 0; i < (unsigned int)got; i++)
+		*xsk_ring_prod__fill_addr(&x->fill, idx + i) = xl_pool_obj_to_addr(w->cfg.pool,
+										w->objs[i]);
+	xsk_ring_prod__submit(&x->fill, (uint32_t)got);
+	w->c.fill_submitted += (unsigned int)got;
+}
+
+static void kick_tx(struct xl_worker *w, struct xl_xsk *x)
+{
+	if (!x->tx.producer || !xl_xsk_ring_count_prod(&x->tx))
+		return;
+	if (!xsk_ring_prod__needs_wakeup(&x->tx))
+		return;
+	sendto(x->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
+	w->c.wakeups++;
+}
+
+/* Puts @n frames on @x's TX ring; returns how many did not fit (the caller frees them). */
+static unsigned int tx_burst(struct xl_worker *w, struct xl_xsk *x, const uint64_t *addr,
+			     const uint32_t *len, unsigned int n)
+{
+	unsigned int i, k;
+	uint32_t idx;
+
+	if (!n)
+		return 0;
+	k = xsk_prod_nb_free(&x->tx, n);
+	if (k < n) {
+		/* make room: the kernel may be waiting for a kick, completions may be pending */
+		kick_tx(w, x);
+		reap_comp(w, x);
+		k = xsk_prod_nb_free(&x->tx, n);
+	}
+	if (k > n)
+		k = n;
+	if (k && xsk_ring_prod__reserve(&x->tx, k, &idx) == k) {
+		for (i = 0; i < k; i++) {
+			struct xdp_desc *d = xsk_ring_prod__tx_desc(&x->tx, idx + i);
+
+			d->addr = addr[i];
+			d->len = len[i];
+			d->options = 0;
+		}
+		xsk_ring_prod__submit(&x->tx, k);
+		kick_tx(w, x);
+	} else {
+		k = 0;
+	}
+	return n - k;
+}
+
+static void idle_wait(struct xl_worker *w)
+{
+	struct xl_xsk *x = w->cfg.xsk;
+	struct pollfd pfd = { .fd = x->fd, .events = POLLIN };
+
+	w->c.wakeups++;
+	if (w->cfg.busy_poll) {
+		recvfrom(x->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
+		return;
+	}
+	poll(&pfd, 1, 100);
+}
+
+static void run_burst(struct xl_worker *w, unsigned int n, uint32_t idx)
+{
+	struct xl_xsk *x = w->cfg.xsk;
+	unsigned int i, ntx = 0, nfwd = 0, nfree = 0, left;
+	uint8_t *area = w->cfg.umem_area;
+	uint64_t rx_bytes = 0, tx_bytes = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&x->rx, idx + i);
+		uint32_t off = (uint32_t)(d->addr % w->cfg.frame_size);
+
+		w->addrs[i] = d->addr;
+		w->pkts[i].data = area + d->addr;
+		w->pkts[i].len = d->len;
+		w->pkts[i].room = w->cfg.frame_size - off;
+		w->pkts[i].queue = (uint16_t)x->queue;
+		w->pkts[i].verdict = XL_VERDICT_DROP;
+		w->pkts[i].pad = 0;
+		w->pkts[i].pad2 = 0;
+		rx_bytes += d->len;
+	}
+	__atomic_store_n(&w->held, n, __ATOMIC_RELAXED);
+	xsk_ring_cons__release(&x->rx, n);
+	w->c.rx_packets += n;
+	w->c.rx_bytes += rx_bytes;
+	w->c.batches++;
+
+	w->cfg.handler->batch(w->cfg.handler->ctx, w->pkts, n);
+
+	for (i = 0; i < n; i++) {
+		struct xl_pkt *p = &w->pkts[i];
+		uint32_t len = p->len;
+
+		if (len == 0 || len > p->room)
+			p->verdict = XL_VERDICT_DROP;
+		switch (p->verdict) {
+		case XL_VERDICT_TX:
+			w->tx_addr[ntx] = w->addrs[i];
+			w->tx_len[ntx++] = len;
+			tx_bytes += len;
+			break;
+		case XL_VERDICT_FWD:
+			if (w->cfg.fwd) {
+				w->fwd_addr[nfwd] = w->addrs[i];
+				w->fwd_len[nfwd++] = len;
+				break;
+			}
+			w->c.dropped++;
+			w->free_objs[nfree++] = addr_obj(w, w->addrs[i]);
+			break;
+		case XL_VERDICT_PASS:
+			w->c.pass_unsupported++;
+			w->free_objs[nfree++] = addr_obj(w, w->addrs[i]);
+			break;
+		default:
+			w->c.dropped++;
+			w->free_objs[nfree++] = addr_obj(w, w->addrs[i]);
+			break;
+		}
+	}
+	left = tx_burst(w, x, w->tx_addr, w->tx_len, ntx);
+	for (i = ntx - left; i < ntx; i++) {
+		w->free_objs[nfree++] = addr_obj(w, w->tx_addr[i]);
+		tx_bytes -= w->tx_len[i];
+	}
+	w->c.tx_full_drops += left;
+	w->c.tx_packets += ntx - left;
+	w->c.tx_bytes += tx_bytes;
+	if (nfwd) {
+		left = tx_burst(w, w->cfg.fwd, w->fwd_addr, w->fwd_len, nfwd);
+		for (i = nfwd - left; i < nfwd; i++)
+			w->free_objs[nfree++] = addr_obj(w, w->fwd_addr[i]);
+		w->c.tx_full_drops += left;
+		w->c.fwd_packets += nfwd - left;
+	}
+	if (nfree)
+		xl_pool_put_bulk(w->cfg.pool, w->cache, w->free_objs, nfree);
+	__atomic_store_n(&w->held, 0, __ATOMIC_RELAXED);
+}
+
+static void *worker_main(void *arg)
+{
+	struct xl_worker *w = arg;
+	struct xl_xsk *x = w->cfg.xsk;
+	unsigned int n, fill_now;
+	uint32_t idx;
+
+	while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
+		kick_tx(w, x);
+		reap_comp(w, x);
+		if (w->cfg.fwd) {
+			kick_tx(w, w->cfg.fwd);
+			reap_comp(w, w->cfg.fwd);
+		}
+		fill_now = xl_xsk_ring_count_prod(&x->fill);
+		if (!fill_now && !w->fill_was_empty)
+			w->c.fill_empty++;
+		w->fill_was_empty = !fill_now;
+		refill(w);
+
+		n = xsk_ring_cons__peek(&x->rx, w->cfg.batch, &idx);
+		if (n)
+			run_burst(w, n, idx);
+		publish(w);
+		if (!n) {
+			if (xsk_ring_prod__needs_wakeup(&x->fill) || !w->cfg.busy_poll)
+				idle_wait(w);
+		}
+	}
+	publish(w);
+	return NULL;
+}
+
+struct xl_worker *xl_worker_start(const struct xl_worker_cfg *cfg)
+{
+	struct xl_worker *w;
+	pthread_attr_t attr;
+	cpu_set_t set;
+	int ret;
+
+	if (!cfg || !cfg->xsk || !cfg->pool || !cfg->handler || !cfg->handler->batch ||
+	    !cfg->stats || !cfg->batch || cfg->batch > XL_WORKER_BATCH_MAX) {
+		errno = EINVAL;
+		return NULL;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->cfg = *cfg;
+	w->c = *cfg->stats; /* keeps queue id, modes, cpu */
+	w->cache = xl_pool_cache_create(cfg->pool, 0);
+	if (!w->cache) {
+		ret = errno;
+		free(w);
+		errno = ret;
+		return NULL;
+	}
+	/* fill the fill ring before the socket can receive anything */
+	for (unsigned int i = 0; i < w->cfg.xsk->fill.size / w->cfg.batch + 1; i++)
+		refill(w);
+	publish(w);
+
+	pthread_attr_init(&attr);
+	if (cfg->cpu >= 0) {
+		CPU_ZERO(&set);
+		CPU_SET(cfg->cpu, &set);
+		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+	}
+	ret = pthread_create(&w->thread, &attr, worker_main, w);
+	pthread_attr_destroy(&attr);
+	if (ret) {
+		xl_worker_drain(w, 0);
+		xl_pool_cache_destroy(w->cache);
+		free(w);
+		errno = ret;
+		return NULL;
+	}
+	w->started = true;
+	return w;
+}
+
+void xl_worker_stop(struct xl_worker *w)
+{
+	if (!w || !w->started)
+		return;
+	__atomic_store_n(&w->stop, 1, __ATOMIC_RELAXED);
+	pthread_join(w->thread, NULL);
+	w->started = false;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static unsigned int tx_outstanding(struct xl_xsk *x)
+{
+	if (!x || !x->tx.producer)
+		return 0;
+	return xl_xsk_ring_count_prod(&x->tx) + xl_xsk_ring_count_cons(&x->comp);
+}
+
+unsigned int xl_worker_drain(struct xl_worker *w, unsigned int timeout_ms)
+{
+	struct xl_xsk *x = w->cfg.xsk;
+	uint64_t deadline = now_ms() + timeout_ms;
+	unsigned int n, i, lost;
+	uint32_t idx;
+
+	/* 1. let the kernel finish what is on the TX rings, reap every completion */
+	for (;;) {
+		kick_tx(w, x);
+		while (reap_comp(w, x))
+			;
+		if (w->cfg.fwd) {
+			kick_tx(w, w->cfg.fwd);
+			while (reap_comp(w, w->cfg.fwd))
+				;
+		}
+		if (!xl_xsk_ring_count_prod(&x->tx) &&
+		    (!w->cfg.fwd || !xl_xsk_ring_count_prod(&w->cfg.fwd->tx)))
+			break;
+		if (now_ms() >= deadline)
+			break;
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+	}
+	/* 2. frames received but not handled */
+	while ((n = xsk_ring_cons__peek(&x->rx, w->cfg.batch, &idx))) {
+		for (i = 0; i < n; i++)
+			w->objs[i] = addr_obj(w, xsk_ring_cons__rx_desc(&x->rx, idx + i)->addr);
+		xsk_ring_cons__release(&x->rx, n);
+		xl_pool_put_bulk(w->cfg.pool, w->cache, w->objs, n);
+	}
+	/* 3. frames still waiting in the fill rings */
+	while ((n = xl_xsk_reclaim_fill(x, w->addrs, w->cfg.batch))) {
+		for (i = 0; i < n; i++)
+			w->objs[i] = addr_obj(w, w->addrs[i]);
+		xl_pool_put_bulk(w->cfg.pool, w->cache, w->objs, n);
+	}
+	publish(w);
+	lost = tx_outstanding(x) + (w->cfg.fwd ? tx_outstanding(w->cfg.fwd) : 0);
+	return lost;
+}
+
+unsigned int xl_worker_held(const struct xl_worker *w)
+{
+	return __atomic_load_n(&w->held, __ATOMIC_RELAXED);
+}
+
+void xl_worker_destroy(struct xl_worker *w)
+{
+	if (!w)
+		return;
+	xl_worker_stop(w);
+	xl_pool_cache_destroy(w->cache);
+	free(w);
+}
