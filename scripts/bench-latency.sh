@@ -101,7 +101,7 @@ cleanup() {
 		kill -KILL "$srv_pid" 2>/dev/null || true
 	fi
 	[ "$real" = 1 ] || scripts/testbed.sh down "$tb" >/dev/null 2>&1 || true
-	rm -rf "$tmp"
+	rm -rf "$tmp" "/var/run/dpdk/xlb$$" # dpdk_echo's EAL runtime directory (--file-prefix)
 	exit $rc
 }
 trap cleanup EXIT
