@@ -7,9 +7,11 @@
  * Model: a struct xl_ref_rules holds a rule set (exact, port, prefix rules), the xl_cfg flags and
  * a static hot set. xl_ref_classify() returns what xl_steer must do with one frame: PASS with a
  * reason, or FAST with the way it was chosen (enum xl_steer_via) and the matched rule id.
- * The hot set is static here (detection is modelled only as "no promotion"): the tests run the
- * program with a promotion threshold no flow can reach, so hot-set membership is exactly the
- * entries user space inserted.
+ * The hot set is static here: the flows that step 5 steers. Detection is not modelled (the tests
+ * run the program with a promotion threshold no flow can reach), so the caller builds the set as
+ * steer.h defines it: under XL_DET_LRU every xl_hot entry; under the count-min detector only the
+ * flows confirmed on this CPU (promoted by the program, within `hold` windows), since entries
+ * inserted by user space are measured like new flows there.
  *
  * No allocation on the classify path; the rule set allocates when rules are added. Functions
  * return 0 or -errno. Not thread-safe for writers; classify is read-only.
