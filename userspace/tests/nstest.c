@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* Helpers of the 'netns' suite; see nstest.h. */
 #include <arpa/inet.h>
+#include <bpf/libbpf.h>
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -285,4 +287,88 @@ void stats_log(const struct xl_stats_snapshot *s)
 		    (unsigned long)s->frames_comp, (unsigned long)s->frames_kernel,
 		    (unsigned long)s->frames_sum, (unsigned long)s->pool_high_water,
 		    (unsigned long)s->hint_frames);
+}
+
+int cli_udp_socket(int family, uint16_t sport)
+{
+	struct sockaddr_storage a;
+	socklen_t al;
+	int sz = 8 << 20, fd = tb_cli_socket(family, SOCK_DGRAM, 0);
+
+	if (fd < 0)
+		return fd;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
+	tb_addr(&a, &al, family, false, sport);
+	if (bind(fd, (struct sockaddr *)&a, al)) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+unsigned int udp_echo_count(int family, uint16_t port, unsigned int nflows, unsigned int rounds,
+			    uint16_t sport_base)
+{
+	uint8_t buf[2048];
+	struct sockaddr_storage a, from;
+	socklen_t al;
+	unsigned int f, s, ok = 0;
+	int fd[64];
+
+	if (nflows > 64)
+		nflows = 64;
+	tb_addr(&a, &al, family, true, port);
+	for (f = 0; f < nflows; f++) {
+		fd[f] = cli_udp_socket(family, (uint16_t)(sport_base + f));
+		cr_assert_geq(fd[f], 0, "client socket: %s", strerror(-fd[f]));
+	}
+	for (s = 0; s < rounds; s++) {
+		for (f = 0; f < nflows; f++) {
+			size_t len = 60 + (s * 31 + f) % 900;
+
+			pkt_fill(buf, len, f, s);
+			sendto(fd[f], buf, len, 0, (struct sockaddr *)&a, al);
+		}
+		for (f = 0; f < nflows; f++) {
+			size_t len = 60 + (s * 31 + f) % 900;
+			ssize_t n = recv_timeout(fd[f], buf, sizeof(buf), 1000, &from);
+
+			if (n == (ssize_t)len && pkt_check(buf, len, f, s))
+				ok++;
+		}
+	}
+	for (f = 0; f < nflows; f++)
+		close(fd[f]);
+	return ok;
+}
+
+struct xl_rule_spec port_rule_any(uint32_t id, uint16_t port)
+{
+	struct xl_rule_spec r = { 0 };
+
+	r.id = id;
+	r.kind = XL_RULE_PORT;
+	r.action = XL_ACT_FAST;
+	r.family = AF_UNSPEC;
+	r.proto = IPPROTO_UDP;
+	r.dport = port;
+	return r;
+}
+
+bool xdp_attached(const char *ifname)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int idx = (int)if_nametoindex(ifname);
+
+	if (!idx || bpf_xdp_query(idx, 0, &q))
+		return false;
+	return q.prog_id != 0;
+}
+
+bool pins_exist(const char *ifname)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), XL_PIN_DIR_FMT, ifname);
+	return access(path, F_OK) == 0;
 }

@@ -91,4 +91,21 @@ void msleep(unsigned int ms);
 /* Index of a steering counter by name (asserts it exists). */
 unsigned int steer_idx(const char *name);
 
+/* A bound UDP socket in the client namespace (8 MiB receive buffer). fd or -errno. */
+int cli_udp_socket(int family, uint16_t sport);
+
+/*
+ * @nflows client flows x @rounds self-describing packets to the server's @port, in lockstep;
+ * returns how many correct echoes came back (1 s timeout each).
+ */
+unsigned int udp_echo_count(int family, uint16_t port, unsigned int nflows, unsigned int rounds,
+			    uint16_t sport_base);
+
+/* A fast-lane UDP port rule for IPv4 and IPv6. */
+struct xl_rule_spec port_rule_any(uint32_t id, uint16_t port);
+
+/* Whether any XDP program is attached to @ifname; whether xlane's pins exist for it. */
+bool xdp_attached(const char *ifname);
+bool pins_exist(const char *ifname);
+
 #endif /* XLANE_TESTS_NSTEST_H */

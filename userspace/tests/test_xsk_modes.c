@@ -1,3 +1,226 @@
 // SPDX-License-Identifier: BSD-2-Clause
+/*
+ * netns: bind and attach modes, and that every start-up failure names its problem.
+ *  - ZC_FALLBACK: auto tries zero-copy, falls back to copy, and reports which mode each socket got
+ *    (read back with XDP_OPTIONS) and why zero-copy was refused;
+ *  - ZC_REQUIRED: zero-copy asked for on a driver without it fails with EOPNOTSUPP, named;
+ *  - GENERIC / BUSY_POLL: other attach and polling modes still serve traffic;
+ *  - errors: no such interface, queue out of range, another XDP program in the way (and
+ *    xl_detach_iface() leaves it alone), not enough locked memory, not enough hugepages, bad
+ *    sizes.
+ */
 #include <criterion/criterion.h>
-Test(placeholder, todo) { cr_skip_test("not written yet"); }
+#include <criterion/logging.h>
+#include <errno.h>
+#include <linux/capability.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "nstest.h"
+#include "xl_pass_bpf.skel.h"
+
+#define PORT 7100
+
+static const struct tb *tb;
+
+static void setup(void)
+{
+	tb = tb_get();
+}
+
+TestSuite(xsk_modes, .init = setup, .timeout = 60);
+
+Test(xsk_modes, zc_fallback_reports_copy_and_why)
+{
+	struct dthread d;
+	unsigned int i;
+
+	dthread_config(&d, tb, XL_BIND_AUTO);
+	d.cfg.rules = (struct xl_rule_spec[]){ port_rule_any(1, PORT) };
+	d.cfg.n_rules = 1;
+	cr_assert_eq(dthread_start(&d, 10000), 0, "start: %s", d.err);
+	cr_assert_eq(d.n_queues, tb->queues, "one socket per queue");
+	for (i = 0; i < d.n_queues; i++) {
+		cr_log_info("queue %u: %s%s%s", i, xl_bind_mode_name(d.bind_modes[i]),
+			    d.bind_note[0] ? " - " : "", d.bind_note);
+		cr_assert(d.bind_modes[i] == XL_BIND_COPY || d.bind_modes[i] == XL_BIND_ZEROCOPY);
+	}
+	if (d.bind_modes[0] == XL_BIND_COPY)
+		cr_assert(strstr(d.bind_note, "zero-copy") && strstr(d.bind_note, "EOPNOTSUPP"),
+			  "copy fallback without the reason: '%s'", d.bind_note);
+	else
+		cr_assert_str_empty(d.bind_note);
+	cr_assert_eq(udp_echo_count(AF_INET, PORT, 8, 4, 30000), 32, "served after fallback");
+	cr_assert_eq(dthread_stop(&d), 0, "%s", d.err);
+}
+
+Test(xsk_modes, zc_required_fails_named_or_binds_zc)
+{
+	struct dthread d;
+	int ret;
+
+	dthread_config(&d, tb, XL_BIND_ZEROCOPY);
+	ret = dthread_start(&d, 10000);
+	if (ret == 0) {
+		cr_log_info("zero-copy available: every socket must say so");
+		cr_assert_eq(d.bind_modes[0], XL_BIND_ZEROCOPY);
+		cr_assert_eq(dthread_stop(&d), 0);
+		return;
+	}
+	cr_log_info("zero-copy refused: %s", d.err);
+	cr_assert_eq(ret, -EOPNOTSUPP, "%d: %s", ret, d.err);
+	cr_assert(strstr(d.err, "zero-copy not supported") && strstr(d.err, tb->srv_if), "%s",
+		  d.err);
+	cr_assert(!xdp_attached(tb->srv_if) && !pins_exist(tb->srv_if), "nothing left behind");
+}
+
+Test(xsk_modes, generic_mode_serves)
+{
+	struct dthread d;
+	struct xl_stats_snapshot st;
+
+	dthread_config(&d, tb, XL_BIND_COPY);
+	d.cfg.xdp_mode = XL_XDP_GENERIC;
+	d.cfg.rules = (struct xl_rule_spec[]){ port_rule_any(1, PORT) };
+	d.cfg.n_rules = 1;
+	cr_assert_eq(dthread_start(&d, 10000), 0, "start: %s", d.err);
+	cr_assert_eq(d.attach_mode, XL_ATTACH_GENERIC);
+	cr_assert_eq(udp_echo_count(AF_INET6, PORT, 8, 4, 30100), 32);
+	stats_now(&st);
+	cr_assert_eq(st.attach_mode, XL_ATTACH_GENERIC);
+	cr_assert_eq(st.attach_fallback, 0, "asked for generic: not a fallback");
+	cr_assert_eq(dthread_stop(&d), 0, "%s", d.err);
+}
+
+Test(xsk_modes, busy_poll_serves)
+{
+	struct dthread d;
+
+	dthread_config(&d, tb, XL_BIND_AUTO);
+	d.cfg.busy_poll = true;
+	d.cfg.busy_poll_budget = 32;
+	d.cfg.rules = (struct xl_rule_spec[]){ port_rule_any(1, PORT) };
+	d.cfg.n_rules = 1;
+	cr_assert_eq(dthread_start(&d, 10000), 0, "start: %s", d.err);
+	cr_assert_eq(udp_echo_count(AF_INET, PORT, 8, 8, 30200), 64);
+	cr_assert_eq(dthread_stop(&d), 0, "%s", d.err);
+}
+
+/* ---- named errors ------------------------------------------------------------------------------ */
+
+static void expect_start_error(struct dthread *d, int err, const char *words)
+{
+	int ret = dthread_start(d, 10000);
+
+	if (ret == 0)
+		dthread_stop(d);
+	cr_assert_eq(ret, -err, "expected -%d, got %d (%s)", err, ret, d->err);
+	cr_assert(strstr(d->err, words), "message '%s' does not say '%s'", d->err, words);
+	cr_log_info("error named: %s", d->err);
+	cr_assert(!xdp_attached(tb->srv_if), "nothing attached after a failed start");
+	cr_assert(!pins_exist(tb->srv_if), "no pins after a failed start");
+}
+
+Test(xsk_modes, error_no_such_interface)
+{
+	struct dthread d;
+
+	dthread_config(&d, tb, XL_BIND_AUTO);
+	d.cfg.ifname = "xl-nosuch0";
+	expect_start_error(&d, ENODEV, "no such interface: xl-nosuch0");
+}
+
+Test(xsk_modes, error_queue_out_of_range)
+{
+	struct dthread d;
+	unsigned int q[] = { 0, 5 };
+
+	dthread_config(&d, tb, XL_BIND_AUTO);
+	d.cfg.queues = q;
+	d.cfg.n_queues = 2;
+	expect_start_error(&d, ERANGE, "queue 5 out of range");
+}
+
+Test(xsk_modes, error_bad_sizes)
+{
+	struct dthread d;
+
+	dthread_config(&d, tb, XL_BIND_AUTO);
+	d.cfg.frame_size = 1000;
+	expect_start_error(&d, EINVAL, "frame size");
+	dthread_config(&d, tb, XL_BIND_AUTO);
+	d.cfg.rx_size = 1000;
+	expect_start_error(&d, EINVAL, "powers of two");
+}
+
+Test(xsk_modes, error_unknown_handler)
+{
+	struct dthread d;
+
+	dthread_config(&d, tb, XL_BIND_AUTO);
+	d.cfg.handler = "reflect";
+	expect_start_error(&d, ENOENT, "unknown handler 'reflect'");
+}
+
+Test(xsk_modes, error_not_enough_hugepages)
+{
+	struct dthread d;
+	FILE *f = fopen("/proc/sys/vm/nr_hugepages", "r");
+	long nr = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &nr) != 1)
+			nr = -1;
+		fclose(f);
+	}
+	if (nr != 0)
+		cr_skip_test("needs nr_hugepages == 0 to provoke the error (it is %ld)", nr);
+	dthread_config(&d, tb, XL_BIND_AUTO);
+	d.cfg.hugepages = true;
+	expect_start_error(&d, ENOMEM, "not enough hugepages");
+}
+
+Test(xsk_modes, error_not_enough_locked_memory)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct c[2];
+	struct dthread d;
+
+	/* drop CAP_IPC_LOCK in this thread (the daemon thread inherits it): RLIMIT_MEMLOCK rules */
+	cr_assert_eq(syscall(SYS_capget, &h, c), 0);
+	c[CAP_IPC_LOCK / 32].effective &= ~(1U << (CAP_IPC_LOCK % 32));
+	cr_assert_eq(syscall(SYS_capset, &h, c), 0);
+	dthread_config(&d, tb, XL_BIND_AUTO);
+	d.cfg.n_frames = 16384; /* 32 MiB with 2 KiB frames, over the 8 MiB RLIMIT_MEMLOCK */
+	expect_start_error(&d, ENOMEM, "not enough locked memory");
+}
+
+Test(xsk_modes, error_foreign_program_in_the_way)
+{
+	struct xl_pass_bpf *skel = xl_pass_bpf__open_and_load();
+	struct bpf_link *link;
+	struct dthread d;
+
+	cr_assert_not_null(skel);
+	link = bpf_program__attach_xdp(skel->progs.xl_pass, (int)if_nametoindex(tb->srv_if));
+	cr_assert_not_null(link, "attach the foreign program: %s", strerror(errno));
+	dthread_config(&d, tb, XL_BIND_AUTO);
+	{
+		int ret = dthread_start(&d, 10000);
+
+		if (ret == 0)
+			dthread_stop(&d);
+		cr_assert_eq(ret, -EEXIST, "%d: %s", ret, d.err);
+		cr_assert(strstr(d.err, "another XDP program is in the way") &&
+			  strstr(d.err, "xl_pass"), "%s", d.err);
+		cr_log_info("error named: %s", d.err);
+	}
+	/* xlane detach must leave somebody else's program alone */
+	cr_assert_eq(xl_detach_iface(tb->srv_if), 0);
+	cr_assert(xdp_attached(tb->srv_if), "the foreign program is still attached");
+	bpf_link__destroy(link);
+	xl_pass_bpf__destroy(skel);
+	cr_assert(!xdp_attached(tb->srv_if));
+}
