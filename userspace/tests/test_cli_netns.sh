@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# The xlane program against a real instance (suite 'netns', root): run through
+# scripts/netns-test.sh, which makes a fresh veth testbed, runs this script in its server
+# namespace with bpffs mounted and the XL_TB_* variables set, and always tears it down.
+#   xlane run on the server interface, then status, rule add/list/del (by match and by id),
+#   echoed UDP traffic from the client namespace, exact stats in --json and --prometheus,
+#   stats --watch, SIGTERM (clean exit 0, nothing attached), SIGKILL + xlane detach.
+# Under the valgrind setup (XL_UNDER_VALGRIND=1) the control commands run under memcheck (the
+# daemon itself does not: the kernel writes its AF_XDP rings behind Valgrind's back).
+# Usage: test_cli_netns.sh [--jobs=N (ignored)] XLANE_BINARY
+set -uo pipefail
+xlane=
+for a in "$@"; do
+	case $a in
+	--jobs=*) ;;
+	*) xlane=$(readlink -f "$a") ;;
+	esac
+done
+[ -x "$xlane" ] || { echo "usage: $0 XLANE_BINARY"; exit 2; }
+ifc=${XL_TB_SRV_IF:?run me through scripts/netns-test.sh}
+cli_ns=$XL_TB_CLI_NS
+fails=0
+checks=0
+vg=()
+if [ "${XL_UNDER_VALGRIND:-0}" = 1 ]; then
+	vg=(valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible
+	    --errors-for-leak-kinds=definite,indirect,possible --quiet)
+fi
+work=$(mktemp -d /tmp/xl_cli_netns.XXXXXX)
+dpid=
+cleanup() {
+	[ -n "$dpid" ] && kill -KILL "$dpid" 2>/dev/null
+	"$xlane" detach "$ifc" >/dev/null 2>&1
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*"
+	fails=$((fails + 1))
+}
+
+# expect STATUS TEXT -- ARGS...: xlane ARGS exits STATUS and its output contains TEXT
+expect() {
+	local want=$1 text=$2 out rc
+	shift 3
+	checks=$((checks + 1))
+	out=$("${vg[@]}" "$xlane" "$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne "$want" ] || ! grep -qF -- "$text" <<<"$out"; then
+		fail "xlane $* -> exit $rc (want $want), output lacks '$text':"
+		sed 's/^/    | /' <<<"$out"
+	else
+		printf 'ok   xlane %s  -> %d\n' "$*" "$rc"
+	fi
+	last_out=$out
+}
+
+# jqcheck FILTER: the last output satisfies the jq filter
+jqcheck() {
+	checks=$((checks + 1))
+	if jq -e "$1" >/dev/null <<<"$last_out"; then
+		echo "ok   jq '$1'"
+	else
+		fail "jq -e '$1' on: $last_out"
+	fi
+}
+
+start_daemon() {
+	"$xlane" run "$ifc" --queues 0-1 --rule "udp dport 7000" --handler echo \
+		>"$work/run.log" 2>&1 &
+	dpid=$!
+	for _ in $(seq 100); do
+		grep -q "xlane: ready" "$work/run.log" && return 0
+		kill -0 "$dpid" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "xlane run did not become ready:"
+	cat "$work/run.log"
+	exit 1
+}
+
+# send PORT N: N identified UDP datagrams from the client; prints the number of correct echoes
+send() {
+	ip netns exec "$cli_ns" python3 - "$XL_TB_CLI_IP4" "$XL_TB_SRV_IP4" "$1" "$2" <<'PY'
+import socket, sys, time
+src, dst, port, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((src, 0))
+s.settimeout(0.2)
+good = 0
+deadline = time.monotonic() + 20
+for i in range(n):
+    if time.monotonic() > deadline:
+        break
+    msg = b"xlane-cli-test seq=%08d " % i + bytes((i + k) & 0xff for k in range(48))
+    s.sendto(msg, (dst, port))
+    try:
+        data, addr = s.recvfrom(2048)
+        good += data == msg and addr == (dst, port)
+    except (socket.timeout, ConnectionRefusedError):
+        pass
+print(good)
+PY
+}
+
+start_daemon
+grep -q "queue 0: " "$work/run.log" && grep -q "queue 1: " "$work/run.log" ||
+	fail "run: no per-queue bind mode report: $(cat "$work/run.log")"
+
+expect 0 "$ifc: xlane running" -- status "$ifc"
+expect 0 "udp dport 7000 fast id 0  # hits 0" -- rule list "$ifc"
+expect 0 "added on $ifc: prefix 198.18.0.0/24 pass id 9" -- rule add "$ifc" prefix 198.18.0.0/24 pass id 9
+expect 1 "id 9 is used by another rule" -- rule add "$ifc" "tcp dport 80 id 9"
+expect 2 "(word 3)" -- rule add "$ifc" udp dport 99999
+expect 0 '"rule":"prefix 198.18.0.0/24 pass id 9"' -- rule list "$ifc" --json
+jqcheck 'length == 2'
+
+n=200
+checks=$((checks + 1))
+got=$(send 7000 $n)
+[ "$got" = "$n" ] && echo "ok   $n echoes of $n" || fail "echoes: $got of $n"
+
+expect 0 '"iface"' -- stats "$ifc" --json --prometheus "$work/xlane.prom"
+jqcheck "([.queues[].rx_packets] | add) == $n"
+jqcheck "([.queues[].tx_packets] | add) == $n"
+jqcheck ".steer.steered.port == $n"
+jqcheck '.frames.conserved == true'
+jqcheck '.queues | length == 2'
+checks=$((checks + 1))
+if grep -qx "xlane_steer_steered_total{iface=\"$ifc\",via=\"port\"} $n" "$work/xlane.prom" &&
+	[ "$(find "$work" -name 'xlane.prom.tmp.*' | wc -l)" = 0 ]; then
+	echo "ok   prometheus textfile"
+else
+	fail "prometheus textfile: $(grep steered_total "$work/xlane.prom")"
+fi
+expect 0 "udp dport 7000 fast id 0  # hits $n" -- rule list "$ifc"
+
+# delete by match: the port is no longer steered; the prefix PASS rule now decides
+expect 0 "deleted on $ifc: udp dport 7000 fast id 0" -- rule del "$ifc" udp dport 7000
+expect 1 "no such rule: udp dport 7000" -- rule del "$ifc" udp dport 7000
+m=20
+checks=$((checks + 1))
+got=$(send 7000 $m)
+[ "$got" = 0 ] && echo "ok   no echo after rule del" || fail "echoes after rule del: $got"
+expect 0 '"iface"' -- stats "$ifc" --json
+jqcheck ".steer.steered.port == $n"
+jqcheck ".steer.passed.rule == $m"
+expect 0 "deleted on $ifc: id 9" -- rule del "$ifc" id 9
+expect 1 "no rule with id 9" -- rule del "$ifc" id 9
+expect 0 "" -- rule list "$ifc"
+checks=$((checks + 1))
+[ -z "$last_out" ] && echo "ok   no rules left" || fail "rules left: $last_out"
+
+expect 0 "hot flows on $ifc: on, threshold 50000 pps" -- hot set "$ifc" --threshold 50k
+expect 0 '"enabled":true' -- hot show "$ifc" --json
+jqcheck '.threshold_pps == 50000'
+expect 0 "hot flows on $ifc: off" -- hot set "$ifc" --threshold 0
+expect 0 "steering:" -- stats "$ifc" --watch 1 --count 2
+checks=$((checks + 1))
+[ "$(grep -c "^xlane on $ifc" <<<"$last_out")" = 2 ] && echo "ok   --watch 1 --count 2: 2 rounds" ||
+	fail "--watch --count 2 printed $(grep -c "^xlane on" <<<"$last_out") rounds"
+expect 1 "a live 'xlane run' still holds it" -- detach "$ifc"
+
+# SIGTERM: clean stop, exit 0, nothing left attached
+kill -TERM "$dpid"
+wait "$dpid"
+rc=$?
+dpid=
+checks=$((checks + 1))
+if [ "$rc" = 0 ] && grep -q "xlane: stopped; $ifc detached" "$work/run.log" &&
+	! ip link show dev "$ifc" | grep -q "prog/xdp"; then
+	echo "ok   SIGTERM: exit 0, detached"
+else
+	fail "SIGTERM: exit $rc; $(tail -n 3 "$work/run.log"); $(ip link show dev "$ifc")"
+fi
+expect 1 "$ifc: xlane is not running" -- status "$ifc"
+
+# SIGKILL: whatever stays behind, xlane detach removes it
+start_daemon
+kill -KILL "$dpid"
+wait "$dpid" 2>/dev/null
+dpid=
+expect 0 "" -- detach "$ifc"
+checks=$((checks + 1))
+if ! ip link show dev "$ifc" | grep -q "prog/xdp" && [ ! -e "/sys/fs/bpf/xlane/$ifc" ]; then
+	echo "ok   SIGKILL + detach: nothing attached, no pins ($last_out)"
+else
+	fail "after SIGKILL + detach: $(ip link show dev "$ifc"); $(ls /sys/fs/bpf/xlane 2>&1)"
+fi
+expect 1 "$ifc: xlane is not running" -- status "$ifc"
+
+echo "test_cli_netns: $((checks - fails))/$checks checks passed"
+[ "$fails" -eq 0 ]
