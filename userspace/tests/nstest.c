@@ -123,6 +123,7 @@ static void *dthread_main(void *arg)
 	d->ret = xl_daemon_run(&d->cfg, &d->stop);
 	if (!__atomic_load_n(&d->ready, __ATOMIC_ACQUIRE))
 		__atomic_store_n(&d->ready, -1, __ATOMIC_RELEASE);
+	__atomic_store_n(&d->finished, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 

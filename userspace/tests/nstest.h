@@ -40,6 +40,7 @@ struct dthread {
 	pthread_t th;
 	volatile sig_atomic_t stop;
 	int ready;               /* atomic: 1 ready, -1 returned early */
+	int finished;            /* atomic: 1 once xl_daemon_run() returned */
 	int ret;                 /* xl_daemon_run()'s result */
 	char err[256];
 	unsigned int bind_modes[XL_MAX_QUEUES];
