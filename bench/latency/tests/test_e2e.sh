@@ -58,7 +58,7 @@ done
 # the DPDK peer says what it stands in for
 jq -e '.servers[] | select(.name == "dpdk-af_xdp") | .stands_in_for | test("testpmd")' "$json" >/dev/null ||
 	bad "dpdk-af_xdp does not say it stands in for testpmd"
-grep -q "stands in for dpdk-testpmd" "$out/stdout.txt" || bad "stdout does not say dpdk_echo stands in for testpmd"
+grep -q "in for dpdk-testpmd" "$out/stdout.txt" || bad "stdout does not say dpdk_echo stands in for testpmd"
 for p in latency_hdr_spin.png latency_hdr_block.png lat_vs_load.png throughput.png; do
 	[ -s "$out/$p" ] || bad "plot $p missing"
 done
