@@ -72,7 +72,7 @@ static const struct opt_def opt_table[] = {
 	  .values = xl_layouts,
 	  .help = "xl_pool slot layout. colour: a general pool, one cache line of padding when\n"
 		  "the stride is a multiple of 1 KiB so objects do not all start in the same\n"
-		  "L1 sets (XL_POOL_F_UMEM_UNALIGNED; rte_mempool spreads its objects likewise);\n"
+		  "L1 sets (XL_POOL_F_COLOUR; rte_mempool spreads its objects likewise);\n"
 		  "frame: stride = object size, as an aligned AF_XDP UMEM (XL_POOL_F_NO_COLOUR);\n"
 		  "pool-default: no flag, the pool decides" },
 	{ .name = "help", .kind = OPT_HELP, .help = "this text" },

@@ -409,16 +409,16 @@ int main(int argc, char **argv)
 	r->cfg.huge = !opts.no_huge;
 	r->cfg.n_threads = max_threads;
 	if (!strcmp(opts.xl_layout, "colour"))
-		r->cfg.xl_flags = XL_POOL_F_UMEM_UNALIGNED;
+		r->cfg.xl_flags = XL_POOL_F_COLOUR;
 	else if (!strcmp(opts.xl_layout, "frame"))
 		r->cfg.xl_flags = XL_POOL_F_NO_COLOUR;
 	r->under_valgrind =
 		getenv("XL_UNDER_VALGRIND") && !strcmp(getenv("XL_UNDER_VALGRIND"), "1");
 	read_sysinfo(r);
 	pb_set_note(&r->set, "xl_pool.layout", "%s%s", opts.xl_layout,
-		    r->cfg.xl_flags == XL_POOL_F_UMEM_UNALIGNED ? " (XL_POOL_F_UMEM_UNALIGNED)"
-		    : r->cfg.xl_flags == XL_POOL_F_NO_COLOUR	? " (XL_POOL_F_NO_COLOUR)"
-								: " (no layout flag)");
+		    r->cfg.xl_flags == XL_POOL_F_COLOUR	     ? " (XL_POOL_F_COLOUR)"
+		    : r->cfg.xl_flags == XL_POOL_F_NO_COLOUR ? " (XL_POOL_F_NO_COLOUR)"
+							     : " (no layout flag)");
 
 #ifdef PB_HAVE_DPDK
 	want_dpdk = !opts.no_dpdk && !r->under_valgrind;
