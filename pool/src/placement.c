@@ -162,7 +162,8 @@ int xl_place_region(size_t bytes, int node, enum xl_pages want, unsigned int fla
 	memset(out, 0, sizeof(*out));
 	out->node_verified = -1;
 
-	if (want == XL_PAGES_AUTO || want == XL_PAGES_HUGE) {
+	/* AUTO leaves hugetlb to regions of half a hugepage or more: less would waste most of it */
+	if (want == XL_PAGES_HUGE || (want == XL_PAGES_AUTO && bytes >= XL_HUGE_2M / 2)) {
 		out->bytes = round_up(bytes, XL_HUGE_2M);
 		p = map_hugetlb(out->bytes, node, &err);
 		if (p) {

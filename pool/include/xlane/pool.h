@@ -78,7 +78,7 @@ enum xl_place {
 
 /** Which pages back the region. 0 is the default. */
 enum xl_pages {
-	XL_PAGES_AUTO = 0, /**< 2 MiB hugepages, else transparent hugepages, else 4 KiB */
+	XL_PAGES_AUTO = 0, /**< 2 MiB hugepages (for regions of 1 MiB or more), else transparent hugepages (2 MiB or more), else 4 KiB */
 	XL_PAGES_HUGE,     /**< 2 MiB hugepages (MAP_HUGETLB) or fail */
 	XL_PAGES_THP,      /**< transparent hugepages (madvise), 4 KiB where THP is off */
 	XL_PAGES_SMALL,    /**< 4 KiB pages only */
