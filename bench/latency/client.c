@@ -291,9 +291,16 @@ static void run_open(struct run *r)
 	res->elapsed_s = (double)(last_tx - r->t_start) / 1e9;
 	if (res->elapsed_s > 0 && i > 1)
 		res->tx_pps = (double)(i - 1) / res->elapsed_s;
-	/* the offered rate was not met if the sends ran late or stopped early */
-	res->generator_limited = i < total || (res->elapsed_s > 0 && total > 100 &&
-					       res->tx_pps < 0.97 * (double)cfg->rate_pps);
+	/*
+	 * The offered rate was not met if the sends stopped early or were still behind schedule at
+	 * the end by more than a tenth of the run: a generator that cannot keep up falls further
+	 * behind all the time, while one that was descheduled for a moment catches up (and the
+	 * probes it sent late still carry their full delay, measured from the schedule).
+	 */
+	if (i)
+		res->end_lag_ns = last_tx > xl_sched_due(&sc, i - 1) ? last_tx - xl_sched_due(&sc, i - 1)
+								     : 0;
+	res->generator_limited = i < total || res->end_lag_ns > cfg->duration_ns / 10 + 1000000;
 }
 
 int lat_run(const struct lat_socks *s, const struct lat_run_cfg *cfg, struct lat_result *res)

@@ -60,10 +60,11 @@ struct lat_result {
 	uint64_t send_errors;	/**< send calls that failed (probe retried in open loop) */
 	uint64_t refused;	/**< ICMP port-unreachable reports (nothing listening) */
 	uint64_t max_lag_ns;	/**< open loop: worst lateness of a real send behind its schedule */
+	uint64_t end_lag_ns;	/**< open loop: lateness of the last send */
 	double elapsed_s;	/**< from the first send to the last send */
 	double tx_pps;		/**< achieved send rate */
 	double rx_pps;		/**< achieved echo rate */
-	bool generator_limited; /**< open loop: could not send at 97 % of the offered rate */
+	bool generator_limited; /**< open loop: stopped early or ended > 10 % of the run behind */
 	struct xl_hist *hist;	/**< latency in ns of every measured echo (caller-owned) */
 };
 

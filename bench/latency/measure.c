@@ -45,8 +45,8 @@ static int tput_search(const struct lat_cli_cfg *c, const struct lat_socks *s,
 {
 	struct lat_run_cfg rc = base_run(c);
 	uint64_t rate = c->rate_start, good = 0, bad = 0;
+	unsigned int step, retries = 0;
 	bool limited = false;
-	unsigned int step;
 	int err;
 
 	rc.duration_ns = (uint64_t)(c->step_s * 1e9);
@@ -58,6 +58,19 @@ static int tput_search(const struct lat_cli_cfg *c, const struct lat_socks *s,
 		if (err)
 			return err;
 		pass = step_pass(c, res);
+		/* a step lost only to a descheduled generator is tried again, twice per search */
+		if (!pass && res->generator_limited && retries < 2 &&
+		    (double)res->lost <= c->loss_target * (double)res->sent) {
+			retries++;
+			err = lat_report_add(r, rep, rate, true, false, res);
+			if (err)
+				return err;
+			if (!c->quiet)
+				fprintf(stderr, "[%s] tput rep %u: %llu pps: generator fell behind, "
+						"trying again\n", c->label, rep + 1,
+					(unsigned long long)rate);
+			continue;
+		}
 		err = lat_report_add(r, rep, rate, true, pass, res);
 		if (err)
 			return err;

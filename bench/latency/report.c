@@ -198,6 +198,7 @@ static void json_point(struct bench_json *j, const struct lat_point *p)
 	bench_json_kv_double(j, "tx_pps", s->tx_pps);
 	bench_json_kv_double(j, "rx_pps", s->rx_pps);
 	bench_json_kv_uint(j, "max_lag_ns", s->max_lag_ns);
+	bench_json_kv_uint(j, "end_lag_ns", s->end_lag_ns);
 	bench_json_kv_bool(j, "generator_limited", s->generator_limited);
 	bench_json_kv_bool(j, "pass", p->pass);
 	bench_json_key(j, "latency_ns");

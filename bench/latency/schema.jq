@@ -20,7 +20,7 @@ def pcts: ["min", "p50", "p90", "p99", "p99.9", "p99.99", "max"];
 def check_point($p):
   ([("rep", "offered_pps", "sent", "received", "lost", "loss_ratio", "dups", "reordered",
      "corrupt", "stale", "foreign", "timeouts", "send_errors", "refused", "elapsed_s", "tx_pps",
-     "rx_pps", "max_lag_ns") as $k | t($p + [$k]; "number")] | add)
+     "rx_pps", "max_lag_ns", "end_lag_ns") as $k | t($p + [$k]; "number")] | add)
   + t($p + ["generator_limited"]; "boolean") + t($p + ["pass"]; "boolean")
   + t($p + ["latency_ns"]; "object")
   + ([(pcts[], "mean") as $k | t($p + ["latency_ns", $k]; "number")] | add)
