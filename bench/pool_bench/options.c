@@ -33,6 +33,7 @@ struct opt_def {
 };
 
 static const char *const xl_layouts[] = {"colour", "frame", "pool-default", NULL};
+static const char *const clocks[] = {"wall", "cpu", NULL};
 
 #define F(field) offsetof(struct pb_opts, field)
 
@@ -75,6 +76,10 @@ static const struct opt_def opt_table[] = {
 		  "L1 sets (XL_POOL_F_COLOUR; rte_mempool spreads its objects likewise);\n"
 		  "frame: stride = object size, as an aligned AF_XDP UMEM (XL_POOL_F_NO_COLOUR);\n"
 		  "pool-default: no flag, the pool decides" },
+	{ .name = "clock", .kind = OPT_ENUM, .arg = "CLOCK", .off = F(clock), .values = clocks,
+	  .help = "time base of the figures. wall: elapsed time (throughput as seen);\n"
+		  "cpu: each thread's CPU time, which leaves out time other processes took\n"
+		  "the CPU (use on a shared machine; JSON has both either way)" },
 	{ .name = "help", .kind = OPT_HELP, .help = "this text" },
 };
 /* clang-format on */
@@ -94,6 +99,7 @@ static void set_defaults(struct pb_opts *o)
 		.threads = {.n = 2, .v = {1, 2}},
 		.bulks = {.n = 4, .v = {1, 8, 32, 64}},
 		.xl_layout = "colour",
+		.clock = "wall",
 	};
 }
 

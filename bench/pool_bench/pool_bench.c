@@ -173,15 +173,18 @@ static int measure(struct pb_run *r, struct pb_backend *b, const struct pb_row *
 			ret = w[t].err;
 		out->objs[t] = w[t].res.objs;
 		out->ns[t] = w[t].res.ns;
+		out->cpu_ns[t] = w[t].res.cpu_ns;
 	}
 	pthread_barrier_destroy(&start);
 	if (ret)
 		return ret;
 	for (unsigned int t = 0; t < row->threads; t++) {
-		if (!out->objs[t] || !out->ns[t])
+		uint64_t ns = r->use_cpu_clock ? out->cpu_ns[t] : out->ns[t];
+
+		if (!out->objs[t] || !ns)
 			return -EIO;
-		out->mobj_s += (double)out->objs[t] / (double)out->ns[t] * 1e3;
-		out->ns_per_obj += (double)out->ns[t] / (double)out->objs[t] / row->threads;
+		out->mobj_s += (double)out->objs[t] / (double)ns * 1e3;
+		out->ns_per_obj += (double)ns / (double)out->objs[t] / row->threads;
 	}
 	return 0;
 }
@@ -407,6 +410,7 @@ int main(int argc, char **argv)
 	r->cfg.n_objs = (unsigned int)opts.n_objs;
 	r->cfg.obj_size = (unsigned int)opts.obj_size;
 	r->cfg.huge = !opts.no_huge;
+	r->use_cpu_clock = !strcmp(opts.clock, "cpu");
 	r->cfg.n_threads = max_threads;
 	if (!strcmp(opts.xl_layout, "colour"))
 		r->cfg.xl_flags = XL_POOL_F_COLOUR;

@@ -26,6 +26,7 @@ struct pb_opts {
 	bool no_huge;		/**< --no-huge */
 	bool no_dpdk;		/**< --no-dpdk */
 	const char *xl_layout;	/**< --xl-layout: colour, frame or pool-default */
+	const char *clock;	/**< --clock: wall or cpu */
 	const char *backends;	/**< --backends: comma-separated names to keep (NULL: all) */
 	uint64_t obj_size;	/**< --obj-size */
 	uint64_t n_objs;	/**< --objs */
@@ -55,10 +56,11 @@ struct pb_row {
 
 /** One repetition of one backend on one row. */
 struct pb_sample {
-	uint64_t objs[PB_MAX_THREADS]; /**< per thread */
-	uint64_t ns[PB_MAX_THREADS];   /**< per thread */
-	double mobj_s;		       /**< all threads together, million objects per second */
-	double ns_per_obj;	       /**< mean over threads of each thread's ns per object */
+	uint64_t objs[PB_MAX_THREADS];	 /**< per thread */
+	uint64_t ns[PB_MAX_THREADS];	 /**< per thread, wall time */
+	uint64_t cpu_ns[PB_MAX_THREADS]; /**< per thread, CPU time */
+	double mobj_s;			 /**< all threads together, million objects per second */
+	double ns_per_obj;		 /**< mean over threads of each thread's ns per object */
 };
 
 /** Everything measured in one run, plus what describes it. */
@@ -73,6 +75,7 @@ struct pb_run {
 	char cpu_model[128];
 	char dpdk_status[320]; /**< why there are no DPDK columns, "" when there are */
 	bool under_valgrind;
+	bool use_cpu_clock;	/**< --clock cpu: figures from each thread's CPU time */
 	char conservation[512]; /**< the teardown checks, human-readable */
 	char load_start[64];	/**< /proc/loadavg's first three fields before measuring */
 	char load_end[64];	/**< ... and after: other work on the machine skews the figures */

@@ -125,7 +125,8 @@ void pb_report_tables(const struct pb_run *r, FILE *out)
 		"  one object = one get + one put; cycle: get BULK, write first bytes, put BULK; "
 		"holdN: get N in calls of BULK, then put them back\n\n");
 
-	snprintf(title, sizeof(title), "ns per object, per thread (lower is better)");
+	snprintf(title, sizeof(title), "ns per object, per thread, %s time (lower is better)",
+		 r->use_cpu_clock ? "CPU" : "wall");
 	t = new_table(r, title, 0);
 	for (unsigned int row = 0; t && row < r->n_rows; row++) {
 		if (row && strcmp(r->rows[row].pattern, r->rows[row - 1].pattern))
@@ -137,7 +138,8 @@ void pb_report_tables(const struct pb_run *r, FILE *out)
 	}
 	print_table(t, out);
 
-	snprintf(title, sizeof(title), "Mobj/s, all threads (higher is better)%s",
+	snprintf(title, sizeof(title), "Mobj/s, all threads, %s time (higher is better)%s",
+		 r->use_cpu_clock ? "CPU" : "wall",
 		 n_ratio ? "; xl/rte = xl_pool / rte_mempool throughput, same cache size "
 			   "(> 1: xl_pool faster)"
 			 : "");
@@ -204,6 +206,11 @@ static void json_sample(struct bench_json *j, const struct pb_sample *s, unsigne
 	for (unsigned int t = 0; t < threads; t++)
 		bench_json_uint(j, s->ns[t]);
 	bench_json_arr_end(j);
+	bench_json_key(j, "cpu_ns");
+	bench_json_arr_begin(j);
+	for (unsigned int t = 0; t < threads; t++)
+		bench_json_uint(j, s->cpu_ns[t]);
+	bench_json_arr_end(j);
 	bench_json_obj_end(j);
 }
 
@@ -225,6 +232,7 @@ static void json_config(struct bench_json *j, const struct pb_run *r)
 	bench_json_kv_uint(j, "max_objs_per_thread", o->max_objs);
 	bench_json_kv_uint(j, "hold", o->hold);
 	bench_json_kv_str(j, "xl_layout", o->xl_layout);
+	bench_json_kv_str(j, "clock", o->clock);
 	bench_json_key(j, "cpus");
 	bench_json_arr_begin(j);
 	for (unsigned int i = 0; i < r->cfg.n_threads; i++)

@@ -175,6 +175,7 @@ static void check_json(const char *path, bool dpdk)
 	cr_expect_not_null(jc_get(config, "kernel"));
 	cr_expect_not_null(jc_get(config, "cpu_model"));
 	cr_expect_eq(jc_get(config, "dpdk")->b, dpdk);
+	cr_expect_str_eq(jc_get(config, "clock")->str, "wall");
 	n_backends = (unsigned int)jc_get(doc, "backends")->n;
 	cr_expect_eq(n_backends, dpdk ? 7 : 4);
 
@@ -204,10 +205,19 @@ static void check_json(const char *path, bool dpdk)
 			cr_assert(reps && reps->n == 2);
 			for (size_t r = 0; r < reps->n; r++) {
 				const struct jc_value *objs = jc_get(reps->items[r], "objs");
+				const struct jc_value *ns = jc_get(reps->items[r], "ns");
+				const struct jc_value *cpu = jc_get(reps->items[r], "cpu_ns");
+				size_t nt = (size_t)num_at(row, "threads");
 
-				cr_assert_eq(objs->n, (size_t)num_at(row, "threads"));
-				for (size_t t = 0; t < objs->n; t++)
+				cr_assert(objs && ns && cpu);
+				cr_assert_eq(objs->n, nt);
+				cr_assert_eq(ns->n, nt);
+				cr_assert_eq(cpu->n, nt);
+				for (size_t t = 0; t < nt; t++) {
 					cr_expect_gt(objs->items[t]->num, 0);
+					cr_expect_gt(ns->items[t]->num, 0);
+					cr_expect_gt(cpu->items[t]->num, 0);
+				}
 			}
 		}
 		cr_expect_eq(ratios->n, dpdk ? 3 : 0);
@@ -297,6 +307,7 @@ Test(pool_bench_smoke, bad_options_fail_naming_the_token)
 		{{"--objs", "1000", NULL}, "--objs: 1000 objects are too few"},
 		{{"--xl-layout", "fancy", NULL},
 		 "--xl-layout: 'fancy' is not one of colour frame pool-default"},
+		{{"--clock", "sundial", NULL}, "--clock: 'sundial' is not one of wall cpu"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -313,11 +324,10 @@ Test(pool_bench_smoke, bad_options_fail_naming_the_token)
 Test(pool_bench_smoke, help_lists_every_option)
 {
 	static const char *const opts[] = {
-		"--json FILE",	      "--no-huge",	  "--obj-size BYTES",
-		"--objs N",	      "--reps N",	  "--duration-ms MS",
-		"--warmup-ms MS",     "--max-objs N",	  "--threads LIST",
-		"--bulks LIST",	      "--hold N",	  "--no-dpdk",
-		"--xl-layout LAYOUT", "--backends NAMES", "--help"};
+		"--json FILE",	      "--no-huge",	  "--obj-size BYTES", "--objs N",
+		"--reps N",	      "--duration-ms MS", "--warmup-ms MS",   "--max-objs N",
+		"--threads LIST",     "--bulks LIST",	  "--hold N",	      "--no-dpdk",
+		"--xl-layout LAYOUT", "--clock CLOCK",	  "--backends NAMES", "--help"};
 	const char *args[] = {"--help", NULL};
 	struct outcome o = run_bench(args);
 
