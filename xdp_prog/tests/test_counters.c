@@ -327,6 +327,7 @@ Test(steer_counters, seen_counts_every_frame_once)
 	uint64_t sum = 0;
 	int i;
 
+	memset(f, 0, sizeof(f));
 	open_bpf(0);
 	cr_assert_eq(xl_harness_run(h, f, udp4(f), 5, NULL, NULL), 0);
 	cr_assert_eq(xl_harness_run(h, f, 20, 7, NULL, NULL), 0); /* truncated */
