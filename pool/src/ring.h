@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #define XL_RING_LINE 64
 
@@ -63,37 +64,26 @@ static inline uint32_t xl_ring_count(const struct xl_ring *r)
 
 static inline void xl_ring_copy_in(struct xl_ring *r, uint32_t head, void *const *objs, uint32_t n)
 {
-	uint32_t idx = head & r->mask;
-	uint32_t i;
+	uint32_t idx = head & r->mask, first = r->size - idx;
 
-	if (__builtin_expect(!!(idx + n <= r->size), 1)) {
-		for (i = 0; i < n; i++)
-			r->slots[idx + i] = objs[i];
+	/* memcpy: refills and flushes move up to 1.5 x cache size pointers at once */
+	if (__builtin_expect(!!(n <= first), 1)) {
+		memcpy(&r->slots[idx], objs, n * sizeof(void *));
 	} else {
-		uint32_t first = r->size - idx;
-
-		for (i = 0; i < first; i++)
-			r->slots[idx + i] = objs[i];
-		for (; i < n; i++)
-			r->slots[i - first] = objs[i];
+		memcpy(&r->slots[idx], objs, first * sizeof(void *));
+		memcpy(&r->slots[0], objs + first, (n - first) * sizeof(void *));
 	}
 }
 
 static inline void xl_ring_copy_out(const struct xl_ring *r, uint32_t head, void **objs, uint32_t n)
 {
-	uint32_t idx = head & r->mask;
-	uint32_t i;
+	uint32_t idx = head & r->mask, first = r->size - idx;
 
-	if (__builtin_expect(!!(idx + n <= r->size), 1)) {
-		for (i = 0; i < n; i++)
-			objs[i] = r->slots[idx + i];
+	if (__builtin_expect(!!(n <= first), 1)) {
+		memcpy(objs, &r->slots[idx], n * sizeof(void *));
 	} else {
-		uint32_t first = r->size - idx;
-
-		for (i = 0; i < first; i++)
-			objs[i] = r->slots[idx + i];
-		for (; i < n; i++)
-			objs[i] = r->slots[i - first];
+		memcpy(objs, &r->slots[idx], first * sizeof(void *));
+		memcpy(objs + first, &r->slots[0], (n - first) * sizeof(void *));
 	}
 }
 
