@@ -17,7 +17,7 @@ set -euo pipefail
 }
 ns=$1
 shift
-ip netns list | awk '{print $1}' | grep -qx -- "$ns" || {
+[ -e "/run/netns/$ns" ] || {
 	echo "in-netns: no network namespace '$ns'" >&2
 	exit 1
 }

@@ -58,8 +58,9 @@ down() {
 	local name=$1 ns
 	check_name "$name"
 	for ns in "$name-srv" "$name-cli"; do
-		# Deleting a namespace deletes the veth end inside it (and with it the peer).
-		if ip netns list | awk '{print $1}' | grep -qx -- "$ns"; then
+		# Deleting a namespace deletes the veth end inside it (and with it the peer). Test the
+		# name file, not `ip netns list`, whose output races with other namespaces going away.
+		if [ -e "/run/netns/$ns" ]; then
 			ip netns del "$ns" 2>/dev/null || true
 		fi
 	done
@@ -80,7 +81,7 @@ up() {
 	[ "$(id -u)" -eq 0 ] || die "needs root (network namespaces, veth, bpffs)"
 	srv="$name-srv"
 	cli="$name-cli"
-	if ip netns list | awk '{print $1}' | grep -qx -e "$srv" -e "$cli"; then
+	if [ -e "/run/netns/$srv" ] || [ -e "/run/netns/$cli" ]; then
 		die "testbed '$name' already exists (run: $0 down $name)"
 	fi
 
