@@ -24,8 +24,10 @@ fails=0
 checks=0
 vg=()
 if [ "${XL_UNDER_VALGRIND:-0}" = 1 ]; then
+	here=$(cd "$(dirname "$0")" && pwd)
 	vg=(valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible
-	    --errors-for-leak-kinds=definite,indirect,possible --quiet)
+	    --errors-for-leak-kinds=definite,indirect,possible --quiet
+	    --suppressions="$here/../../scripts/valgrind.supp" --suppressions="$here/bpf_syscall.supp")
 fi
 work=$(mktemp -d /tmp/xl_cli_netns.XXXXXX)
 dpid=
