@@ -54,15 +54,30 @@ static __always_inline int xl_key_eq(const struct xl_flow_key *a, const struct x
 	return !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) | (x[4] ^ y[4]));
 }
 
-/* The per-CPU window for now; starts a new one when due. NULL only if the map lookup fails. */
-static __always_inline struct xl_win *xl_window(const struct xl_cfg *cfg, __u64 now)
+/*
+ * "now" for this packet. bpf_ktime_get_coarse_ns() only changes at a tick, like jiffies, so it is
+ * read again only when jiffies moved (bpf_jiffies64() is inlined by the JIT; the clock helper costs
+ * about as much as the rest of the detector). May lag the coarse clock by at most one tick.
+ */
+static __always_inline __u64 xl_now(const struct xl_cfg *cfg, struct xl_win *w)
+{
+	__u64 j;
+
+	if (cfg->flags & XL_CFG_F_TEST_CLOCK)
+		return cfg->test_clock_ns;
+	j = bpf_jiffies64();
+	if (j != w->jiffies) {
+		w->jiffies = j;
+		w->now_ns = bpf_ktime_get_coarse_ns();
+	}
+	return w->now_ns;
+}
+
+/* Start a new window in w when due (steer.h "Windows"). */
+static __always_inline void xl_window(const struct xl_cfg *cfg, struct xl_win *w, __u64 now)
 {
 	__u64 win_ns = cfg->window_ns ? cfg->window_ns : XL_DEFAULT_WINDOW_NS;
-	__u32 zero = 0;
-	struct xl_win *w = bpf_map_lookup_elem(&xl_win, &zero);
 
-	if (!w)
-		return NULL;
 	if (w->epoch == 0 || now - w->start_ns >= win_ns || now < w->start_ns) {
 		__u64 idle = cfg->idle_ns ? cfg->idle_ns : XL_DEFAULT_IDLE_NS;
 		__u64 hold = idle / win_ns + 1;
@@ -71,7 +86,6 @@ static __always_inline struct xl_win *xl_window(const struct xl_cfg *cfg, __u64 
 		w->start_ns = now;
 		w->hold = hold > 0xffffffffULL ? 0xffffffffU : (__u32)hold;
 	}
-	return w;
 }
 
 static __always_inline int xl_over(const struct xl_cfg *cfg, __u32 pkts, __u64 bytes)
@@ -98,17 +112,15 @@ static __always_inline int xl_promote(struct xl_stats *st, const struct xl_flow_
 
 /* XL_DET_CMS: the default path, see steer.h for the per-packet steps. */
 static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats *st,
-				      const struct xl_flow_key *key, __u32 len, __u64 now)
+				      const struct xl_flow_key *key, __u32 len, const struct xl_win *w,
+				      __u64 now)
 {
-	struct xl_win *w = xl_window(cfg, now);
 	struct xl_cms_cell *c0, *c1;
 	struct xl_hotc_slot *slot;
 	struct xl_hot_val *hv;
 	__u32 i0, i1, si, ep, p0, p1, pk, b0, b1, by;
 	__u64 h, est;
 
-	if (!w)
-		return XL_HOT_NO;
 	ep = w->epoch;
 	h = xl_flow_hash(key, cfg->hash_seed);
 	i0 = h & (XL_CMS_WIDTH - 1);
@@ -160,19 +172,16 @@ confirm:
 
 /* XL_DET_LRU: xl_hot lookup on every packet, exact window counts in an LRU per-CPU hash. */
 static __always_inline int xl_hot_lru(const struct xl_cfg *cfg, struct xl_stats *st,
-				      const struct xl_flow_key *key, __u32 len, __u64 now)
+				      const struct xl_flow_key *key, __u32 len, const struct xl_win *w,
+				      __u64 now)
 {
 	struct xl_hot_val *hv = bpf_map_lookup_elem(&xl_hot, key);
-	struct xl_win *w;
 	struct xl_lru_cnt *c;
 
 	if (hv) {
 		hv->last_seen_ns = now;
 		return XL_HOT_YES;
 	}
-	w = xl_window(cfg, now);
-	if (!w)
-		return XL_HOT_NO;
 	c = bpf_map_lookup_elem(&xl_lrudet, key);
 	if (!c) {
 		struct xl_lru_cnt n = { .epoch = w->epoch, .pkts = 1, .bytes = len };
@@ -196,14 +205,19 @@ static __always_inline int xl_hot_lru(const struct xl_cfg *cfg, struct xl_stats 
 }
 
 static __always_inline int xl_hot_step(const struct xl_cfg *cfg, struct xl_stats *st,
-				  const struct xl_flow_key *key, __u32 len)
+				       const struct xl_flow_key *key, __u32 len)
 {
-	__u64 now = (cfg->flags & XL_CFG_F_TEST_CLOCK) ? cfg->test_clock_ns
-						       : bpf_ktime_get_coarse_ns();
+	__u32 zero = 0;
+	struct xl_win *w = bpf_map_lookup_elem(&xl_win, &zero);
+	__u64 now;
 
+	if (!w)
+		return XL_HOT_NO;
+	now = xl_now(cfg, w);
+	xl_window(cfg, w, now);
 	if (cfg->detector == XL_DET_LRU)
-		return xl_hot_lru(cfg, st, key, len, now);
-	return xl_hot_cms(cfg, st, key, len, now);
+		return xl_hot_lru(cfg, st, key, len, w, now);
+	return xl_hot_cms(cfg, st, key, len, w, now);
 }
 
 #endif /* XL_HOT_BPF_H */

@@ -90,8 +90,9 @@
  *
  * ## Hot set and detection (only when XL_CFG_F_HOT is set)
  * Only packets that reach step 5 are looked at. "now" is bpf_ktime_get_coarse_ns()
- * (CLOCK_MONOTONIC at tick resolution), or xl_cfg.test_clock_ns when XL_CFG_F_TEST_CLOCK is set
- * (deterministic tests under BPF_PROG_TEST_RUN). All detector state is per CPU (RSS keeps a flow
+ * (CLOCK_MONOTONIC at tick resolution; re-read only when jiffies changed, so it may lag by one
+ * tick), or xl_cfg.test_clock_ns when XL_CFG_F_TEST_CLOCK is set (deterministic tests under
+ * BPF_PROG_TEST_RUN). All detector state is per CPU (RSS keeps a flow
  * on one queue, hence one CPU).
  *
  * Windows (xl_win): a window starts at the first packet with now >= start + window_ns (window_ns
@@ -333,13 +334,15 @@ struct xl_cms_cell {
 };
 _Static_assert(sizeof(struct xl_cms_cell) == 16, "xl_cms_cell layout");
 
-/** Value of xl_win: the per-CPU detector window. */
+/** Value of xl_win: the per-CPU detector window and clock cache. */
 struct xl_win {
 	__u64 start_ns; /**< start of the current window */
 	__u32 epoch; /**< current window epoch, starts at 1 */
 	__u32 hold; /**< idle_ns / window_ns + 1, set when the window started */
+	__u64 jiffies; /**< jiffies when now_ns was read */
+	__u64 now_ns; /**< bpf_ktime_get_coarse_ns() at that jiffy */
 };
-_Static_assert(sizeof(struct xl_win) == 16, "xl_win layout");
+_Static_assert(sizeof(struct xl_win) == 32, "xl_win layout");
 
 /** Value of xl_hotc: a flow confirmed hot in window `epoch` on this CPU. */
 struct xl_hotc_slot {
