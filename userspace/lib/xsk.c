@@ -104,12 +104,14 @@ static int try_socket(struct xl_xsk *x, const struct xl_xsk_cfg *cfg, unsigned i
 
 		if (setsockopt(x->fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof(reg))) {
 			ret = -errno;
-			if (ret == -ENOMEM || ret == -EPERM || ret == -EAGAIN || ret == -ENOBUFS)
+			if (ret == -ENOMEM || ret == -EPERM || ret == -EAGAIN || ret == -ENOBUFS) {
+				/* the kernel says ENOBUFS when RLIMIT_MEMLOCK is exceeded */
 				snprintf(err, errlen,
 					 "cannot register the %zu-byte UMEM: not enough locked memory "
 					 "(%s; needs CAP_IPC_LOCK or a larger RLIMIT_MEMLOCK)",
 					 cfg->umem_len, strerror(-ret));
-			else
+				ret = -ENOMEM;
+			} else
 				snprintf(err, errlen, "cannot register the UMEM: %s", strerror(-ret));
 			return ret;
 		}
