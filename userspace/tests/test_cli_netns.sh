@@ -8,16 +8,20 @@
 #   stats --watch, SIGTERM (clean exit 0, nothing attached), SIGKILL + xlane detach.
 # Under the valgrind setup (XL_UNDER_VALGRIND=1) the control commands run under memcheck (the
 # daemon itself does not: the kernel writes its AF_XDP rings behind Valgrind's back).
-# Usage: test_cli_netns.sh [--jobs=N (ignored)] XLANE_BINARY
+# Usage: test_cli_netns.sh [--jobs=N (ignored)] XLANE_BINARY OTHER_XDP_OBJECT
+#   OTHER_XDP_OBJECT: a BPF object with SEC("xdp") (xdp_prog's pass.bpf.o), attached with ip(8)
+#   to show that xlane refuses to replace a program it did not attach.
 set -uo pipefail
-xlane=
+args=()
 for a in "$@"; do
 	case $a in
 	--jobs=*) ;;
-	*) xlane=$(readlink -f "$a") ;;
+	*) args+=("$(readlink -f "$a")") ;;
 	esac
 done
-[ -x "$xlane" ] || { echo "usage: $0 XLANE_BINARY"; exit 2; }
+xlane=${args[0]:-}
+other_obj=${args[1]:-}
+[ -x "$xlane" ] && [ -f "$other_obj" ] || { echo "usage: $0 XLANE_BINARY OTHER_XDP_OBJECT"; exit 2; }
 ifc=${XL_TB_SRV_IF:?run me through scripts/netns-test.sh}
 cli_ns=$XL_TB_CLI_NS
 fails=0
@@ -192,6 +196,29 @@ else
 	fail "after SIGKILL + detach: $(ip link show dev "$ifc"); $(ls /sys/fs/bpf/xlane 2>&1)"
 fi
 expect 1 "$ifc: xlane is not running" -- status "$ifc"
+
+# another XDP program in the way: named, exit 1, and left attached
+ip link set dev "$ifc" xdp obj "$other_obj" sec xdp || fail "cannot attach $other_obj"
+expect 1 "another XDP program is in the way on $ifc" -- run "$ifc"
+expect 0 "nothing of xlane's on $ifc" -- detach "$ifc"
+checks=$((checks + 1))
+ip link show dev "$ifc" | grep -q "prog/xdp" && echo "ok   the other program is still attached" ||
+	fail "xlane removed a program it did not attach"
+ip link set dev "$ifc" xdp off
+
+# not permitted: the same commands as an unprivileged user
+for c in "run $ifc" "rule list $ifc" "stats $ifc"; do
+	checks=$((checks + 1))
+	# shellcheck disable=SC2086
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		--bounding-set=-all "$xlane" $c 2>&1)
+	rc=$?
+	if [ "$rc" = 1 ] && grep -q "not permitted" <<<"$out"; then
+		echo "ok   unprivileged xlane $c -> 1 ($out)"
+	else
+		fail "unprivileged xlane $c -> $rc: $out"
+	fi
+done
 
 echo "test_cli_netns: $((checks - fails))/$checks checks passed"
 [ "$fails" -eq 0 ]
