@@ -41,6 +41,7 @@ static const struct qfield q_counters[] = {
 	QT(pool_get_fails, "Fill-ring refills that got fewer frames from the pool than asked."),
 	QF(wakeups, "need_wakeup kicks issued."),
 	QF(batches, "Non-empty RX bursts handled."),
+	QF(fill_submitted, "Frames put on the fill ring since the start."),
 };
 
 /* XDP_STATISTICS (getsockopt), named as in struct xdp_statistics */
