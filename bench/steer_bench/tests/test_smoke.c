@@ -19,8 +19,9 @@
 extern char **environ;
 
 static const char *const frames[] = { "ipv4_udp", "ipv6_udp", "non_ip" };
-static const char *const scen[] = { "no_rules",	 "rules_10k", "cms_below",	"cms_hot",
-				    "lru_below", "lru_hot",   "full_cms_below", "full_cms_hot" };
+static const char *const scen[] = { "no_rules",  "exact_10k", "port_10k",	    "prefix_10k",
+				    "rules_10k", "cms_below", "cms_hot",	    "lru_below",
+				    "lru_hot",	 "full_cms_below", "full_cms_hot" };
 static const char *const titles[] = { "xl_pass (trivial XDP_PASS)",
 				      "no rules, detection off",
 				      "10k rules/kind, no match",
