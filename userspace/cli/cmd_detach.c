@@ -13,8 +13,8 @@ struct detach_opts {
 };
 
 static const struct xl_positional detach_args[] = {
-	{ "IFACE", XL_POS_STR, offsetof(struct detach_opts, iface), "the interface" },
-	{ NULL },
+	{"IFACE", XL_POS_STR, offsetof(struct detach_opts, iface), "the interface"},
+	{NULL},
 };
 
 static int detach_run(const void *cfgp)
@@ -28,7 +28,8 @@ static int detach_run(const void *cfgp)
 	ret = xl_detach_iface(o->iface);
 	if (ret == -EBUSY) {
 		xl_err("detach: %s: a live 'xlane run' still holds it; stop it with SIGINT or "
-		       "SIGTERM", o->iface);
+		       "SIGTERM",
+		       o->iface);
 		return ret;
 	}
 	if (ret < 0) {

@@ -21,25 +21,44 @@ struct hot_opts {
 };
 
 static const struct xl_positional hot_args[] = {
-	{ "IFACE", XL_POS_STR, offsetof(struct hot_opts, iface), "interface of the instance" },
-	{ NULL },
+	{"IFACE", XL_POS_STR, offsetof(struct hot_opts, iface), "interface of the instance"},
+	{NULL},
 };
 
 #define O(f) offsetof(struct hot_opts, f)
 static const struct xl_option hot_set_opts[] = {
-	{ "threshold", 't', XL_OPT_UINT, O(threshold), "PPS", NULL,
-	  "promote unmatched flows above PPS packets/s; 0: off", 0, 1000000000ULL, XL_OPT_F_SI,
-	  NULL },
-	{ "idle", 0, XL_OPT_UINT, O(idle), "MS", NULL,
-	  "demote hot flows idle this many milliseconds", 1, 3600000, 0, NULL },
-	{ "window", 0, XL_OPT_UINT, O(window), "MS", NULL, "rate measurement window", 1, 60000, 0,
-	  NULL },
-	{ NULL },
+	{.name = "threshold",
+	 .short_name = 't',
+	 .kind = XL_OPT_UINT,
+	 .offset = O(threshold),
+	 .metavar = "PPS",
+	 .help = "promote unmatched flows above PPS packets/s; 0: off",
+	 .max = 1000000000ULL,
+	 .flags = XL_OPT_F_SI},
+	{.name = "idle",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(idle),
+	 .metavar = "MS",
+	 .help = "demote hot flows idle this many milliseconds",
+	 .min = 1,
+	 .max = 3600000},
+	{.name = "window",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(window),
+	 .metavar = "MS",
+	 .help = "rate measurement window",
+	 .min = 1,
+	 .max = 60000},
+	{NULL},
 };
 
 static const struct xl_option hot_show_opts[] = {
-	{ "json", 'j', XL_OPT_FLAG, O(json), NULL, NULL, "print JSON", 0, 0, 0, NULL },
-	{ NULL },
+	{.name = "json",
+	 .short_name = 'j',
+	 .kind = XL_OPT_FLAG,
+	 .offset = O(json),
+	 .help = "print JSON"},
+	{NULL},
 };
 #undef O
 

@@ -19,28 +19,31 @@ struct rule_opts {
 };
 
 static const struct xl_positional rule_args[] = {
-	{ "IFACE", XL_POS_STR, offsetof(struct rule_opts, iface), "interface of the instance" },
-	{ "RULE", XL_POS_REST, offsetof(struct rule_opts, words),
-	  "the rule, as one quoted word or several (see xlane(8), RULE SYNTAX)" },
-	{ NULL },
+	{"IFACE", XL_POS_STR, offsetof(struct rule_opts, iface), "interface of the instance"},
+	{"RULE", XL_POS_REST, offsetof(struct rule_opts, words),
+	 "the rule, as one quoted word or several (see xlane(8), RULE SYNTAX)"},
+	{NULL},
 };
 
 static const struct xl_positional rule_del_args[] = {
-	{ "IFACE", XL_POS_STR, offsetof(struct rule_opts, iface), "interface of the instance" },
-	{ "RULE", XL_POS_REST, offsetof(struct rule_opts, words),
-	  "the rule to remove (same match), or 'id N'" },
-	{ NULL },
+	{"IFACE", XL_POS_STR, offsetof(struct rule_opts, iface), "interface of the instance"},
+	{"RULE", XL_POS_REST, offsetof(struct rule_opts, words),
+	 "the rule to remove (same match), or 'id N'"},
+	{NULL},
 };
 
 static const struct xl_positional list_args[] = {
-	{ "IFACE", XL_POS_STR, offsetof(struct rule_opts, iface), "interface of the instance" },
-	{ NULL },
+	{"IFACE", XL_POS_STR, offsetof(struct rule_opts, iface), "interface of the instance"},
+	{NULL},
 };
 
 static const struct xl_option list_opts[] = {
-	{ "json", 'j', XL_OPT_FLAG, offsetof(struct rule_opts, json), NULL, NULL,
-	  "print a JSON array", 0, 0, 0, NULL },
-	{ NULL },
+	{.name = "json",
+	 .short_name = 'j',
+	 .kind = XL_OPT_FLAG,
+	 .offset = offsetof(struct rule_opts, json),
+	 .help = "print a JSON array"},
+	{NULL},
 };
 
 /* The installed rules (heap array in *out), or -errno after printing why. */
@@ -133,7 +136,8 @@ static int rule_add(const void *cfgp)
 	if (ret == -EEXIST)
 		xl_err("rule add: %s: id %u is used by another rule", o->iface, r.id);
 	else if (ret == -ENOSPC)
-		xl_err("rule add: %s: the %s rule map is full", o->iface, xl_rule_kind_name(r.kind));
+		xl_err("rule add: %s: the %s rule map is full", o->iface,
+		       xl_rule_kind_name(r.kind));
 	else if (ret)
 		xl_log_errno(ret, "rule add: %s: %s", o->iface, text);
 	else

@@ -15,7 +15,7 @@
 
 enum run_handler { H_ECHO, H_DROP, H_COUNT, H_FWD };
 
-static const char *const handler_names[] = { "echo", "drop", "count", "fwd" };
+static const char *const handler_names[] = {"echo", "drop", "count", "fwd"};
 
 struct run_opts {
 	const char *iface;
@@ -34,70 +34,157 @@ struct run_opts {
 };
 
 static const struct xl_positional run_args[] = {
-	{ "IFACE", XL_POS_STR, offsetof(struct run_opts, iface), "the interface to serve" },
-	{ NULL },
+	{"IFACE", XL_POS_STR, offsetof(struct run_opts, iface), "the interface to serve"},
+	{NULL},
 };
 
 static const struct xl_opt_enum handler_enum[] = {
-	{ "echo", H_ECHO, "swap addresses and ports, send back (UDP/TCP reflector)" },
-	{ "drop", H_DROP, "free every frame" },
-	{ "count", H_COUNT, "count and free every frame" },
-	{ "fwd", H_FWD, "transmit on the --fwd interface" },
-	{ NULL },
+	{"echo", H_ECHO, "swap addresses and ports, send back (UDP/TCP reflector)"},
+	{"drop", H_DROP, "free every frame"},
+	{"count", H_COUNT, "count and free every frame"},
+	{"fwd", H_FWD, "transmit on the --fwd interface"},
+	{NULL},
 };
 
 static const struct xl_opt_enum xdp_mode_enum[] = {
-	{ "auto", XL_XDP_AUTO, "native, generic (skb) as a reported fallback" },
-	{ "native", XL_XDP_NATIVE, "native only" },
-	{ "skb", XL_XDP_GENERIC, "generic mode only" },
-	{ NULL },
+	{"auto", XL_XDP_AUTO, "native, generic (skb) as a reported fallback"},
+	{"native", XL_XDP_NATIVE, "native only"},
+	{"skb", XL_XDP_GENERIC, "generic mode only"},
+	{NULL},
 };
 
 static const struct xl_opt_enum bind_mode_enum[] = {
-	{ "auto", XL_BIND_AUTO, "zero-copy, copy as a reported fallback" },
-	{ "zerocopy", XL_BIND_ZEROCOPY, "zero-copy only" },
-	{ "copy", XL_BIND_COPY, "copy mode only" },
-	{ NULL },
+	{"auto", XL_BIND_AUTO, "zero-copy, copy as a reported fallback"},
+	{"zerocopy", XL_BIND_ZEROCOPY, "zero-copy only"},
+	{"copy", XL_BIND_COPY, "copy mode only"},
+	{NULL},
 };
 
 #define O(f) offsetof(struct run_opts, f)
 static const struct xl_option run_opts_table[] = {
-	{ "queues", 'q', XL_OPT_LIST, O(queues), "LIST", "all", "RX queues to serve", 0,
-	  XL_MAX_QUEUES - 1, 0, NULL },
-	{ "rule", 'r', XL_OPT_STRV, O(rules), "RULE", NULL, "steering rule to install at start", 0,
-	  0, 0, NULL },
-	{ "hot-threshold", 0, XL_OPT_UINT, O(hot_threshold), "PPS", "0",
-	  "promote unmatched flows above PPS packets/s; 0: off", 0, 1000000000ULL, XL_OPT_F_SI,
-	  NULL },
-	{ "hot-idle", 0, XL_OPT_UINT, O(hot_idle), "MS", "5000",
-	  "demote hot flows idle this many milliseconds", 1, 3600000, 0, NULL },
-	{ "handler", 'H', XL_OPT_ENUM, O(handler), "NAME", "echo", "what workers do with packets",
-	  0, 0, 0, handler_enum },
-	{ "busy-poll", 0, XL_OPT_FLAG, O(busy_poll), NULL, NULL, "busy-poll the sockets", 0, 0, 0,
-	  NULL },
-	{ "busy-poll-budget", 0, XL_OPT_UINT, O(busy_poll_budget), "N", "64",
-	  "packets per busy-poll round", 1, 65535, 0, NULL },
-	{ "cpus", 'c', XL_OPT_LIST, O(cpus), "LIST", "all",
-	  "worker CPUs (all: the NIC's NUMA node)", 0, 4095, 0, NULL },
-	{ "rx-ring", 0, XL_OPT_UINT, O(rx_ring), "N", "2048", "RX ring entries", 64, 32768,
-	  XL_OPT_F_POW2, NULL },
-	{ "tx-ring", 0, XL_OPT_UINT, O(tx_ring), "N", "2048", "TX ring entries", 64, 32768,
-	  XL_OPT_F_POW2, NULL },
-	{ "fill-ring", 0, XL_OPT_UINT, O(fill_ring), "N", "auto",
-	  "fill ring entries (auto: twice the RX ring)", 64, 65536, XL_OPT_F_POW2 | XL_OPT_F_AUTO,
-	  NULL },
-	{ "comp-ring", 0, XL_OPT_UINT, O(comp_ring), "N", "auto",
-	  "completion ring entries (auto: the TX ring size)", 64, 65536,
-	  XL_OPT_F_POW2 | XL_OPT_F_AUTO, NULL },
-	{ "frame-size", 0, XL_OPT_UINT, O(frame_size), "N", "4096", "UMEM frame bytes (2048, 4096)",
-	  2048, 4096, XL_OPT_F_POW2, NULL },
-	{ "xdp-mode", 0, XL_OPT_ENUM, O(xdp_mode), "MODE", "auto", "XDP attach mode", 0, 0, 0,
-	  xdp_mode_enum },
-	{ "bind-mode", 0, XL_OPT_ENUM, O(bind_mode), "MODE", "auto", "AF_XDP bind mode", 0, 0, 0,
-	  bind_mode_enum },
-	{ "fwd", 0, XL_OPT_STR, O(fwd), "IFACE", NULL, "interface for the fwd handler", 0, 0, 0,
-	  NULL },
-	{ NULL },
+	{.name = "queues",
+	 .short_name = 'q',
+	 .kind = XL_OPT_LIST,
+	 .offset = O(queues),
+	 .metavar = "LIST",
+	 .def = "all",
+	 .help = "RX queues to serve",
+	 .max = XL_MAX_QUEUES - 1},
+	{.name = "rule",
+	 .short_name = 'r',
+	 .kind = XL_OPT_STRV,
+	 .offset = O(rules),
+	 .metavar = "RULE",
+	 .help = "steering rule to install at start"},
+	{.name = "hot-threshold",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(hot_threshold),
+	 .metavar = "PPS",
+	 .def = "0",
+	 .help = "promote unmatched flows above PPS packets/s; 0: off",
+	 .max = 1000000000ULL,
+	 .flags = XL_OPT_F_SI},
+	{.name = "hot-idle",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(hot_idle),
+	 .metavar = "MS",
+	 .def = "5000",
+	 .help = "demote hot flows idle this many milliseconds",
+	 .min = 1,
+	 .max = 3600000},
+	{.name = "handler",
+	 .short_name = 'H',
+	 .kind = XL_OPT_ENUM,
+	 .offset = O(handler),
+	 .metavar = "NAME",
+	 .def = "echo",
+	 .help = "what workers do with packets",
+	 .enums = handler_enum},
+	{.name = "busy-poll",
+	 .kind = XL_OPT_FLAG,
+	 .offset = O(busy_poll),
+	 .help = "busy-poll the sockets"},
+	{.name = "busy-poll-budget",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(busy_poll_budget),
+	 .metavar = "N",
+	 .def = "64",
+	 .help = "packets per busy-poll round",
+	 .min = 1,
+	 .max = 65535},
+	{.name = "cpus",
+	 .short_name = 'c',
+	 .kind = XL_OPT_LIST,
+	 .offset = O(cpus),
+	 .metavar = "LIST",
+	 .def = "all",
+	 .help = "worker CPUs (all: the NIC's NUMA node)",
+	 .max = 4095},
+	{.name = "rx-ring",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(rx_ring),
+	 .metavar = "N",
+	 .def = "2048",
+	 .help = "RX ring entries",
+	 .min = 64,
+	 .max = 32768,
+	 .flags = XL_OPT_F_POW2},
+	{.name = "tx-ring",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(tx_ring),
+	 .metavar = "N",
+	 .def = "2048",
+	 .help = "TX ring entries",
+	 .min = 64,
+	 .max = 32768,
+	 .flags = XL_OPT_F_POW2},
+	{.name = "fill-ring",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(fill_ring),
+	 .metavar = "N",
+	 .def = "auto",
+	 .help = "fill ring entries (auto: twice the RX ring)",
+	 .min = 64,
+	 .max = 65536,
+	 .flags = XL_OPT_F_POW2 | XL_OPT_F_AUTO},
+	{.name = "comp-ring",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(comp_ring),
+	 .metavar = "N",
+	 .def = "auto",
+	 .help = "completion ring entries (auto: the TX ring size)",
+	 .min = 64,
+	 .max = 65536,
+	 .flags = XL_OPT_F_POW2 | XL_OPT_F_AUTO},
+	{.name = "frame-size",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(frame_size),
+	 .metavar = "N",
+	 .def = "4096",
+	 .help = "UMEM frame bytes (2048, 4096)",
+	 .min = 2048,
+	 .max = 4096,
+	 .flags = XL_OPT_F_POW2},
+	{.name = "xdp-mode",
+	 .kind = XL_OPT_ENUM,
+	 .offset = O(xdp_mode),
+	 .metavar = "MODE",
+	 .def = "auto",
+	 .help = "XDP attach mode",
+	 .enums = xdp_mode_enum},
+	{.name = "bind-mode",
+	 .kind = XL_OPT_ENUM,
+	 .offset = O(bind_mode),
+	 .metavar = "MODE",
+	 .def = "auto",
+	 .help = "AF_XDP bind mode",
+	 .enums = bind_mode_enum},
+	{.name = "fwd",
+	 .kind = XL_OPT_STR,
+	 .offset = O(fwd),
+	 .metavar = "IFACE",
+	 .help = "interface for the fwd handler"},
+	{NULL},
 };
 #undef O
 
@@ -108,13 +195,14 @@ static void on_ready(void *ctx, const struct xl_run_info *info)
 	(void)ctx;
 	if (info->attach_fallback)
 		xl_warn("run: native XDP attach failed on %s (%s); using generic (skb) mode, which "
-			"is slower", info->ifname, info->attach_note ? info->attach_note : "?");
+			"is slower",
+			info->ifname, info->attach_note ? info->attach_note : "?");
 	printf("xlane: serving %s (ifindex %u): XDP %s via %s; UMEM %u frames x %u B on %s, "
 	       "NIC node %d\n",
 	       info->ifname, info->ifindex, xl_attach_mode_name(info->attach_mode),
 	       info->attach_method == XL_METHOD_DISPATCHER ? "libxdp dispatcher" : "bpf_link",
-	       info->n_frames, info->frame_size, info->umem_huge ? "2 MiB hugepages" : "4 KiB pages",
-	       info->nic_node);
+	       info->n_frames, info->frame_size,
+	       info->umem_huge ? "2 MiB hugepages" : "4 KiB pages", info->nic_node);
 	for (i = 0; i < info->n_queues; i++) {
 		const char *note = info->bind_notes ? info->bind_notes[i] : NULL;
 
@@ -187,7 +275,7 @@ static int run_run(const void *cfgp)
 			return -ENOMEM;
 	}
 	for (i = 0; i < o->rules.n; i++) {
-		char *const word[1] = { (char *)o->rules.v[i] };
+		char *const word[1] = {(char *)o->rules.v[i]};
 
 		ret = xl_cli_parse_rule("run: --rule", 1, word, &rules[i]);
 		if (ret)

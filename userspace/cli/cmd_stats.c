@@ -21,27 +21,47 @@ struct stats_opts {
 };
 
 static const struct xl_positional stats_args[] = {
-	{ "IFACE", XL_POS_STR, offsetof(struct stats_opts, iface), "interface of the instance" },
-	{ NULL },
+	{"IFACE", XL_POS_STR, offsetof(struct stats_opts, iface), "interface of the instance"},
+	{NULL},
 };
 
 #define O(f) offsetof(struct stats_opts, f)
 static const struct xl_option stats_opts_table[] = {
-	{ "json", 'j', XL_OPT_FLAG, O(json), NULL, NULL, "print one JSON object", 0, 0, 0, NULL },
-	{ "prometheus", 'p', XL_OPT_STR, O(prometheus), "FILE", NULL,
-	  "also write FILE in the Prometheus text format (atomically)", 0, 0, 0, NULL },
-	{ "watch", 'w', XL_OPT_UINT, O(watch), "SECS", "0", "repeat every SECS seconds; 0: once", 0,
-	  86400, 0, NULL },
-	{ "count", 'n', XL_OPT_UINT, O(count), "N", "0",
-	  "with --watch, stop after N rounds; 0: until interrupted", 0, 1000000000ULL, 0, NULL },
-	{ NULL },
+	{.name = "json",
+	 .short_name = 'j',
+	 .kind = XL_OPT_FLAG,
+	 .offset = O(json),
+	 .help = "print one JSON object"},
+	{.name = "prometheus",
+	 .short_name = 'p',
+	 .kind = XL_OPT_STR,
+	 .offset = O(prometheus),
+	 .metavar = "FILE",
+	 .help = "also write FILE in the Prometheus text format (atomically)"},
+	{.name = "watch",
+	 .short_name = 'w',
+	 .kind = XL_OPT_UINT,
+	 .offset = O(watch),
+	 .metavar = "SECS",
+	 .def = "0",
+	 .help = "repeat every SECS seconds; 0: once",
+	 .max = 86400},
+	{.name = "count",
+	 .short_name = 'n',
+	 .kind = XL_OPT_UINT,
+	 .offset = O(count),
+	 .metavar = "N",
+	 .def = "0",
+	 .help = "with --watch, stop after N rounds; 0: until interrupted",
+	 .max = 1000000000ULL},
+	{NULL},
 };
 #undef O
 
 /* Sleep @secs unless a signal asks to stop; returns false when stopping. */
 static bool nap(unsigned long long secs)
 {
-	struct timespec ts = { .tv_sec = (time_t)secs, .tv_nsec = 0 };
+	struct timespec ts = {.tv_sec = (time_t)secs, .tv_nsec = 0};
 
 	while (!xl_cli_stop && nanosleep(&ts, &ts) && errno == EINTR)
 		;

@@ -15,8 +15,8 @@ struct status_opts {
 };
 
 static const struct xl_positional status_args[] = {
-	{ "IFACE", XL_POS_STR, offsetof(struct status_opts, iface), "the interface" },
-	{ NULL },
+	{"IFACE", XL_POS_STR, offsetof(struct status_opts, iface), "the interface"},
+	{NULL},
 };
 
 static int status_run(const void *cfgp)

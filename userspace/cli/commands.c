@@ -83,11 +83,13 @@ int xl_cli_control_open(const char *cmd, const char *ifname, struct xl_control *
 		if (xl_iface_index(ifname) < 0)
 			xl_err("%s: no such interface '%s'", cmd, ifname);
 		else
-			xl_err("%s: no running xlane instance on %s (nothing pinned under "
-			       XL_PIN_ROOT "/%s)", cmd, ifname, ifname);
+			xl_err("%s: no running xlane instance on %s (nothing pinned "
+			       "under " XL_PIN_ROOT "/%s)",
+			       cmd, ifname, ifname);
 	} else if (ret == -EPROTO) {
 		xl_err("%s: the pins under " XL_PIN_ROOT "/%s are from an incompatible xlane "
-		       "version; stop that instance or run 'xlane detach %s'", cmd, ifname, ifname);
+		       "version; stop that instance or run 'xlane detach %s'",
+		       cmd, ifname, ifname);
 	} else {
 		xl_log_errno(ret, "%s: %s", cmd, ifname);
 	}

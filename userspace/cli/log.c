@@ -44,7 +44,8 @@ const char *xl_errno_text(int err)
 		return "no such interface";
 	case EPERM:
 	case EACCES:
-		return "not permitted (run as root, or with CAP_NET_ADMIN, CAP_BPF, CAP_SYS_ADMIN and "
+		return "not permitted (run as root, or with CAP_NET_ADMIN, CAP_BPF, CAP_SYS_ADMIN "
+		       "and "
 		       "CAP_IPC_LOCK)";
 	case EEXIST:
 	case EBUSY:

@@ -26,10 +26,10 @@ enum xl_log_level xl_log_get_level(void);
 /** @brief **xl_log()** prints "xlane: <message>\n" to stderr when @p level is enabled. */
 void xl_log(enum xl_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#define xl_err(...) xl_log(XL_LOG_ERR, __VA_ARGS__)
+#define xl_err(...)  xl_log(XL_LOG_ERR, __VA_ARGS__)
 #define xl_warn(...) xl_log(XL_LOG_WARN, __VA_ARGS__)
 #define xl_info(...) xl_log(XL_LOG_INFO, __VA_ARGS__)
-#define xl_dbg(...) xl_log(XL_LOG_DEBUG, __VA_ARGS__)
+#define xl_dbg(...)  xl_log(XL_LOG_DEBUG, __VA_ARGS__)
 
 /**
  * @brief **xl_errno_text()** is the operator-facing explanation of a (positive or negative)

@@ -253,8 +253,7 @@ static int set_value(const struct xl_option *o, const char *val, void *cfg, int 
 	}
 }
 
-static const struct xl_option *find_long(const struct xl_command *cmd, const char *name,
-					 size_t len)
+static const struct xl_option *find_long(const struct xl_command *cmd, const char *name, size_t len)
 {
 	const struct xl_option *o;
 
@@ -365,7 +364,8 @@ int xl_cmd_parse(const struct xl_command *cmd, int argc, char *const argv[], voi
 
 			if (is_long(w)) {
 				eq = strchr(w + 2, '=');
-				o = find_long(cmd, w + 2, eq ? (size_t)(eq - w - 2) : strlen(w + 2));
+				o = find_long(cmd, w + 2,
+					      eq ? (size_t)(eq - w - 2) : strlen(w + 2));
 				if (!o)
 					return set_err(err, i, "unknown option '%.*s'",
 						       eq ? (int)(eq - w) : (int)strlen(w), w);

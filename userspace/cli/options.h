@@ -28,25 +28,25 @@
 
 /** A list such as "0-3,6". @c n == 0 with @c all set means "all" (the keyword). */
 struct xl_cli_list {
-	unsigned int n;			  /**< number of entries in @c v */
-	bool all;			  /**< the keyword "all" was given */
+	unsigned int n;			 /**< number of entries in @c v */
+	bool all;			 /**< the keyword "all" was given */
 	unsigned int v[XL_CLI_LIST_MAX]; /**< entries, ascending, no duplicates */
 };
 
 /** The values of a repeatable string option (e.g. --rule), in command-line order. */
 struct xl_cli_strv {
-	unsigned int n;	  /**< number of strings */
+	unsigned int n; /**< number of strings */
 	const char **v; /**< heap array of pointers into argv (free with xl_cmd_cfg_free()) */
 };
 
 /** What an option holds. */
 enum xl_opt_kind {
-	XL_OPT_FLAG,   /**< bool, takes no value; default "off" */
-	XL_OPT_UINT,   /**< unsigned long long in [min, max] (optionally a power of two) */
-	XL_OPT_STR,    /**< const char * (points into argv or at the default text) */
-	XL_OPT_ENUM,   /**< int, one of @c enums by name */
-	XL_OPT_LIST,   /**< struct xl_cli_list, entries in [min, max] */
-	XL_OPT_STRV,   /**< struct xl_cli_strv, repeatable */
+	XL_OPT_FLAG, /**< bool, takes no value; default "off" */
+	XL_OPT_UINT, /**< unsigned long long in [min, max] (optionally a power of two) */
+	XL_OPT_STR,  /**< const char * (points into argv or at the default text) */
+	XL_OPT_ENUM, /**< int, one of @c enums by name */
+	XL_OPT_LIST, /**< struct xl_cli_list, entries in [min, max] */
+	XL_OPT_STRV, /**< struct xl_cli_strv, repeatable */
 	XL_OPT_KIND_MAX,
 };
 
@@ -69,15 +69,15 @@ struct xl_opt_enum {
 
 /** One option of a command. */
 struct xl_option {
-	const char *name;		  /**< long name without the dashes, e.g. "queues" */
-	char short_name;		  /**< 0 for none */
-	enum xl_opt_kind kind;		  /**< what it holds */
-	size_t offset;			  /**< offsetof() into the command's config struct */
-	const char *metavar;		  /**< value placeholder in help, e.g. "LIST" */
-	const char *def;		  /**< default as text (parsed like user input); NULL: none */
-	const char *help;		  /**< one line */
-	unsigned long long min, max;	  /**< XL_OPT_UINT / XL_OPT_LIST bounds (max 0: no bound) */
-	unsigned int flags;		  /**< XL_OPT_F_* */
+	const char *name;	     /**< long name without the dashes, e.g. "queues" */
+	char short_name;	     /**< 0 for none */
+	enum xl_opt_kind kind;	     /**< what it holds */
+	size_t offset;		     /**< offsetof() into the command's config struct */
+	const char *metavar;	     /**< value placeholder in help, e.g. "LIST" */
+	const char *def;	     /**< default as text (parsed like user input); NULL: none */
+	const char *help;	     /**< one line */
+	unsigned long long min, max; /**< XL_OPT_UINT / XL_OPT_LIST bounds (max 0: no bound) */
+	unsigned int flags;	     /**< XL_OPT_F_* */
 	const struct xl_opt_enum *enums; /**< XL_OPT_ENUM names, terminated by { NULL } */
 };
 
@@ -89,26 +89,26 @@ enum xl_pos_kind {
 
 /** One positional argument of a command. */
 struct xl_positional {
-	const char *name;	/**< e.g. "IFACE" */
+	const char *name;      /**< e.g. "IFACE" */
 	enum xl_pos_kind kind; /**< one word, or the rest */
-	size_t offset;		/**< offsetof() into the config struct */
-	const char *help;	/**< one line */
+	size_t offset;	       /**< offsetof() into the config struct */
+	const char *help;      /**< one line */
 };
 
 /** One subcommand: "run", or a word pair such as "rule add". */
 struct xl_command {
-	const char *group;			/**< first word for pairs ("rule"), else NULL */
-	const char *name;			/**< "run", or the second word ("add") */
-	const char *summary;			/**< one line */
-	const struct xl_positional *args;	/**< terminated by { NULL } (may be NULL) */
-	const struct xl_option *opts;		/**< terminated by { NULL } (may be NULL) */
-	size_t cfg_size;			/**< sizeof the config struct */
-	int (*run)(const void *cfg);		/**< 0 or -errno; prints its own output */
+	const char *group;		  /**< first word for pairs ("rule"), else NULL */
+	const char *name;		  /**< "run", or the second word ("add") */
+	const char *summary;		  /**< one line */
+	const struct xl_positional *args; /**< terminated by { NULL } (may be NULL) */
+	const struct xl_option *opts;	  /**< terminated by { NULL } (may be NULL) */
+	size_t cfg_size;		  /**< sizeof the config struct */
+	int (*run)(const void *cfg);	  /**< 0 or -errno; prints its own output */
 };
 
 /** A parse error: the message names the token; @c index is its position in argv (or -1). */
 struct xl_opts_err {
-	int index;	/**< argv index of the offending word, -1 when none (missing argument) */
+	int index;     /**< argv index of the offending word, -1 when none (missing argument) */
 	char msg[256]; /**< "unknown option '--foo'", "--queues: bad list '1-x' at 'x'", ... */
 };
 

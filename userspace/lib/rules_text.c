@@ -120,7 +120,8 @@ static bool span_uint(const char *s, size_t len, unsigned long long max, unsigne
 }
 
 /* Parse an address span (optionally [bracketed] when @brackets_ok) into family + 4 words. */
-static bool span_addr(const char *s, size_t len, bool brackets_ok, uint8_t *family, uint8_t addr[16])
+static bool span_addr(const char *s, size_t len, bool brackets_ok, uint8_t *family,
+		      uint8_t addr[16])
 {
 	char buf[INET6_ADDRSTRLEN + 1];
 
@@ -165,8 +166,9 @@ static int parse_port_span(struct pctx *c, int i, size_t sub, size_t len, uint16
 	unsigned long long v;
 
 	if (!span_uint(wp(c, i) + sub, len, 65535, &v) || v == 0)
-		return fail(c, i, sub, len ? len : 1, "expected a port number (1-65535), got '%.*s'",
-			    (int)len, wp(c, i) + sub);
+		return fail(c, i, sub, len ? len : 1,
+			    "expected a port number (1-65535), got '%.*s'", (int)len,
+			    wp(c, i) + sub);
 	*port = (uint16_t)v;
 	return 0;
 }
@@ -203,8 +205,8 @@ static int parse_endpoint(struct pctx *c, int i, const char *what, uint8_t *fami
 			    (int)len, s);
 	alen = (size_t)(colon - s);
 	if (!span_addr(s, alen, false, family, addr) || *family != AF_INET)
-		return fail(c, i, 0, alen ? alen : 1, "bad IPv4 %s address '%.*s'", what,
-			    (int)alen, s);
+		return fail(c, i, 0, alen ? alen : 1, "bad IPv4 %s address '%.*s'", what, (int)alen,
+			    s);
 	return parse_port_span(c, i, alen + 1, len - alen - 1, port);
 }
 
@@ -288,7 +290,8 @@ static int parse_prefix(struct pctx *c, struct xl_rule_spec *r, int *next)
 		if (addr[b] & (uint8_t)~mask)
 			return fail(c, 1, 0, alen ? alen : 1,
 				    "host bits set in '%.*s' (the address must end where the "
-				    "prefix length says)", (int)len, s);
+				    "prefix length says)",
+				    (int)len, s);
 	}
 	r->kind = XL_RULE_PREFIX;
 	r->family = fam;
@@ -319,8 +322,7 @@ static int parse_tail(struct pctx *c, struct xl_rule_spec *r, int i)
 			if (i + 1 >= c->n)
 				return fail(c, -1, 0, 0, "missing the rule id after 'id'");
 			if (!span_uint(wp(c, i + 1), c->t[i + 1].len, XL_RULE_ID_MAX - 1, &v))
-				return fail(c, i + 1, 0, 0,
-					    "expected a rule id (0-%u), got '%.*s'",
+				return fail(c, i + 1, 0, 0, "expected a rule id (0-%u), got '%.*s'",
 					    XL_RULE_ID_MAX - 1, wl(c, i + 1), wp(c, i + 1));
 			r->id = (uint32_t)v;
 			i += 2;
@@ -335,8 +337,7 @@ static int parse_tail(struct pctx *c, struct xl_rule_spec *r, int i)
 			r->has_daddr = 1;
 			if (i + 1 >= c->n)
 				return fail(c, -1, 0, 0, "missing the address after 'daddr'");
-			if (!span_addr(wp(c, i + 1), c->t[i + 1].len, true, &r->family,
-				       r->daddr))
+			if (!span_addr(wp(c, i + 1), c->t[i + 1].len, true, &r->family, r->daddr))
 				return fail(c, i + 1, 0, 0, "bad address '%.*s'", wl(c, i + 1),
 					    wp(c, i + 1));
 			i += 2;
@@ -352,7 +353,7 @@ static int parse_tail(struct pctx *c, struct xl_rule_spec *r, int i)
 
 int xl_rule_parse(const char *text, struct xl_rule_spec *out, struct xl_rule_err *err)
 {
-	struct pctx c = { .text = text, .err = err };
+	struct pctx c = {.text = text, .err = err};
 	int next = 0, ret;
 
 	memset(out, 0, sizeof(*out));

@@ -43,9 +43,9 @@ extern "C" {
 
 /** Where and why a rule did not parse. */
 struct xl_rule_err {
-	int word;      /**< 1-based word number, 0 when the error is "missing something at the end" */
-	size_t col;    /**< byte offset of the offending span in the text */
-	size_t len;    /**< its length (>= 1) */
+	int word;   /**< 1-based word number, 0 when the error is "missing something at the end" */
+	size_t col; /**< byte offset of the offending span in the text */
+	size_t len; /**< its length (>= 1) */
 	char msg[160]; /**< e.g. "expected a port number (1-65535), got '70000'" */
 };
 

@@ -20,11 +20,17 @@ struct qfield {
 	const char *name; /* JSON key and the middle of the metric name */
 	size_t off;	  /* offsetof(struct xl_queue_stats, ...) */
 	const char *help;
-	bool in_table;	  /* also a column of the human table */
+	bool in_table; /* also a column of the human table */
 };
 
-#define QF(field, help) { #field, offsetof(struct xl_queue_stats, field), help, false }
-#define QT(field, help) { #field, offsetof(struct xl_queue_stats, field), help, true }
+#define QF(field, help)                                                     \
+	{                                                                   \
+#field, offsetof(struct xl_queue_stats, field), help, false \
+	}
+#define QT(field, help)                                                    \
+	{                                                                  \
+#field, offsetof(struct xl_queue_stats, field), help, true \
+	}
 
 /* per-queue counters of the worker */
 static const struct qfield q_counters[] = {
@@ -46,27 +52,28 @@ static const struct qfield q_counters[] = {
 
 /* XDP_STATISTICS (getsockopt), named as in struct xdp_statistics */
 static const struct qfield q_xdp[] = {
-	{ "rx_dropped", offsetof(struct xl_queue_stats, xdp_rx_dropped),
-	  "XDP_STATISTICS rx_dropped: frames dropped for other reasons.", false },
-	{ "rx_invalid_descs", offsetof(struct xl_queue_stats, xdp_rx_invalid_descs),
-	  "XDP_STATISTICS rx_invalid_descs: invalid RX descriptors.", false },
-	{ "tx_invalid_descs", offsetof(struct xl_queue_stats, xdp_tx_invalid_descs),
-	  "XDP_STATISTICS tx_invalid_descs: invalid TX descriptors.", false },
-	{ "rx_ring_full", offsetof(struct xl_queue_stats, xdp_rx_ring_full),
-	  "XDP_STATISTICS rx_ring_full: frames dropped because the RX ring was full.", false },
-	{ "rx_fill_ring_empty_descs", offsetof(struct xl_queue_stats, xdp_rx_fill_ring_empty_descs),
-	  "XDP_STATISTICS rx_fill_ring_empty_descs: fill ring empty when the kernel needed a frame.", false },
-	{ "tx_ring_empty_descs", offsetof(struct xl_queue_stats, xdp_tx_ring_empty_descs),
-	  "XDP_STATISTICS tx_ring_empty_descs: TX ring empty when the kernel looked.", false },
+	{"rx_dropped", offsetof(struct xl_queue_stats, xdp_rx_dropped),
+	 "XDP_STATISTICS rx_dropped: frames dropped for other reasons.", false},
+	{"rx_invalid_descs", offsetof(struct xl_queue_stats, xdp_rx_invalid_descs),
+	 "XDP_STATISTICS rx_invalid_descs: invalid RX descriptors.", false},
+	{"tx_invalid_descs", offsetof(struct xl_queue_stats, xdp_tx_invalid_descs),
+	 "XDP_STATISTICS tx_invalid_descs: invalid TX descriptors.", false},
+	{"rx_ring_full", offsetof(struct xl_queue_stats, xdp_rx_ring_full),
+	 "XDP_STATISTICS rx_ring_full: frames dropped because the RX ring was full.", false},
+	{"rx_fill_ring_empty_descs", offsetof(struct xl_queue_stats, xdp_rx_fill_ring_empty_descs),
+	 "XDP_STATISTICS rx_fill_ring_empty_descs: fill ring empty when the kernel needed a frame.",
+	 false},
+	{"tx_ring_empty_descs", offsetof(struct xl_queue_stats, xdp_tx_ring_empty_descs),
+	 "XDP_STATISTICS tx_ring_empty_descs: TX ring empty when the kernel looked.", false},
 };
 
 /* per-queue frame locations */
 static const struct qfield q_frames[] = {
-	{ "fill", offsetof(struct xl_queue_stats, frames_fill), NULL, false },
-	{ "rx", offsetof(struct xl_queue_stats, frames_rx), NULL, false },
-	{ "worker", offsetof(struct xl_queue_stats, frames_worker), NULL, false },
-	{ "tx", offsetof(struct xl_queue_stats, frames_tx), NULL, false },
-	{ "comp", offsetof(struct xl_queue_stats, frames_comp), NULL, false },
+	{"fill", offsetof(struct xl_queue_stats, frames_fill), NULL, false},
+	{"rx", offsetof(struct xl_queue_stats, frames_rx), NULL, false},
+	{"worker", offsetof(struct xl_queue_stats, frames_worker), NULL, false},
+	{"tx", offsetof(struct xl_queue_stats, frames_tx), NULL, false},
+	{"comp", offsetof(struct xl_queue_stats, frames_comp), NULL, false},
 };
 
 struct sfield {
@@ -74,7 +81,10 @@ struct sfield {
 	size_t off; /* offsetof(struct xl_stats_snapshot, ...) */
 };
 
-#define SF(name, field) { name, offsetof(struct xl_stats_snapshot, field) }
+#define SF(name, field)                                         \
+	{                                                       \
+		name, offsetof(struct xl_stats_snapshot, field) \
+	}
 
 /* interface-wide frame locations: their sum is frames_total */
 static const struct sfield s_frames[] = {
@@ -144,7 +154,9 @@ static void sanitize(const char *in, char *out, size_t len)
 		char ch = in[i];
 
 		out[i] = ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-			  (ch >= '0' && ch <= '9')) ? ch : '_';
+			  (ch >= '0' && ch <= '9'))
+				 ? ch
+				 : '_';
 	}
 	out[i] = '\0';
 }
@@ -199,8 +211,9 @@ int xl_stats_fmt_json(FILE *f, const struct xl_stats_snapshot *s)
 	ifname_of(s, ifname, sizeof(ifname));
 	fprintf(f, "{\"iface\":");
 	json_str(f, ifname);
-	fprintf(f, ",\"ifindex\":%" PRIu32 ",\"pid\":%" PRId32 ",\"started_ns\":%" PRIu64
-		   ",\"updated_ns\":%" PRIu64,
+	fprintf(f,
+		",\"ifindex\":%" PRIu32 ",\"pid\":%" PRId32 ",\"started_ns\":%" PRIu64
+		",\"updated_ns\":%" PRIu64,
 		s->ifindex, s->pid, s->started_ns, s->updated_ns);
 	fprintf(f, ",\"attach\":{\"mode\":");
 	json_str(f, xl_attach_mode_name(s->attach_mode));
@@ -215,8 +228,8 @@ int xl_stats_fmt_json(FILE *f, const struct xl_stats_snapshot *s)
 		q = &s->q[i];
 		fprintf(f, "%s{\"queue\":%" PRIu32 ",\"bind_mode\":", i ? "," : "", q->queue);
 		json_str(f, xl_bind_mode_name(q->bind_mode));
-		fprintf(f, ",\"need_wakeup\":%s,\"cpu\":%" PRId32, q->need_wakeup ? "true" : "false",
-			q->cpu);
+		fprintf(f, ",\"need_wakeup\":%s,\"cpu\":%" PRId32,
+			q->need_wakeup ? "true" : "false", q->cpu);
 		for (j = 0; j < ARRAY_LEN(q_counters); j++)
 			fprintf(f, ",\"%s\":%" PRIu64, q_counters[j].name, qget(q, &q_counters[j]));
 		fprintf(f, ",\"xdp_statistics\":{");
@@ -256,7 +269,8 @@ int xl_stats_fmt_json(FILE *f, const struct xl_stats_snapshot *s)
 		first = false;
 	}
 	for (want = SG_STEERED; want <= SG_PASSED; want++) {
-		fprintf(f, "%s\"%s\":{", first ? "" : ",", want == SG_STEERED ? "steered" : "passed");
+		fprintf(f, "%s\"%s\":{", first ? "" : ",",
+			want == SG_STEERED ? "steered" : "passed");
 		first = false;
 		for (i = 0, j = 0; i < ns; i++) {
 			g = steer_split(i, &rest, tmp, sizeof(tmp));
@@ -282,7 +296,7 @@ int xl_prom_escape_label(const char *in, char *buf, size_t len)
 
 	for (; *in; in++) {
 		const char *rep = NULL;
-		char one[2] = { *in, 0 };
+		char one[2] = {*in, 0};
 
 		if (*in == '\\')
 			rep = "\\\\";
@@ -354,8 +368,8 @@ int xl_stats_fmt_prometheus(FILE *f, const struct xl_stats_snapshot *s)
 		prom_head(f, name, "counter", q_counters[j].help);
 		for (i = 0; i < nq; i++) {
 			q = &s->q[i];
-			fprintf(f, "%s{iface=\"%s\",queue=\"%" PRIu32 "\"} %" PRIu64 "\n", name, lbl,
-				q->queue, qget(q, &q_counters[j]));
+			fprintf(f, "%s{iface=\"%s\",queue=\"%" PRIu32 "\"} %" PRIu64 "\n", name,
+				lbl, q->queue, qget(q, &q_counters[j]));
 		}
 	}
 	for (j = 0; j < ARRAY_LEN(q_xdp); j++) {
@@ -363,8 +377,8 @@ int xl_stats_fmt_prometheus(FILE *f, const struct xl_stats_snapshot *s)
 		prom_head(f, name, "counter", q_xdp[j].help);
 		for (i = 0; i < nq; i++) {
 			q = &s->q[i];
-			fprintf(f, "%s{iface=\"%s\",queue=\"%" PRIu32 "\"} %" PRIu64 "\n", name, lbl,
-				q->queue, qget(q, &q_xdp[j]));
+			fprintf(f, "%s{iface=\"%s\",queue=\"%" PRIu32 "\"} %" PRIu64 "\n", name,
+				lbl, q->queue, qget(q, &q_xdp[j]));
 		}
 	}
 	prom_head(f, "xlane_queue_frames", "gauge",
@@ -533,8 +547,8 @@ int xl_stats_fmt_table(FILE *f, const struct xl_stats_snapshot *s)
 	fprintf(f, "\n");
 	for (i = 0; i < nq; i++) {
 		q = &s->q[i];
-		fprintf(f, "%-6" PRIu32 " %-9s %4" PRId32, q->queue, xl_bind_mode_name(q->bind_mode),
-			q->cpu);
+		fprintf(f, "%-6" PRIu32 " %-9s %4" PRId32, q->queue,
+			xl_bind_mode_name(q->bind_mode), q->cpu);
 		for (j = 0; j < ARRAY_LEN(q_counters); j++)
 			if (q_counters[j].in_table)
 				fprintf(f, " %*" PRIu64, colw(&q_counters[j]),
@@ -549,13 +563,15 @@ int xl_stats_fmt_table(FILE *f, const struct xl_stats_snapshot *s)
 	for (i = 0; i < nq; i++) {
 		fprintf(f, "%-6" PRIu32, s->q[i].queue);
 		for (j = 0; j < ARRAY_LEN(q_xdp); j++)
-			fprintf(f, " %*" PRIu64, (int)strlen(q_xdp[j].name), qget(&s->q[i], &q_xdp[j]));
+			fprintf(f, " %*" PRIu64, (int)strlen(q_xdp[j].name),
+				qget(&s->q[i], &q_xdp[j]));
 		fprintf(f, "\n");
 	}
 
 	fprintf(f, "\nframes: total %" PRIu64 " =", s->frames_total);
 	for (j = 0; j < ARRAY_LEN(s_frames); j++)
-		fprintf(f, "%s %s %" PRIu64, j ? " +" : "", s_frames[j].name, sget(s, &s_frames[j]));
+		fprintf(f, "%s %s %" PRIu64, j ? " +" : "", s_frames[j].name,
+			sget(s, &s_frames[j]));
 	fprintf(f, " (sum %" PRIu64 "%s)\n", s->frames_sum,
 		s->frames_sum == s->frames_total ? ", conserved" : ", MISMATCH");
 
@@ -564,10 +580,10 @@ int xl_stats_fmt_table(FILE *f, const struct xl_stats_snapshot *s)
 	fprintf(f,
 		"pool: %" PRIu64 " frames x %" PRIu32 " B = %s on %s, UMEM node %" PRId32
 		", NIC node %" PRId32 "\n",
-		s->frames_total, s->frame_size, b1, s->umem_huge ? "2 MiB hugepages" : "4 KiB pages",
-		s->umem_node, s->nic_node);
-	fprintf(f, "pool: high water %" PRIu64 " frames; hint: %" PRIu64 " frames (%s) ", s->pool_high_water,
-		s->hint_frames, b2);
+		s->frames_total, s->frame_size, b1,
+		s->umem_huge ? "2 MiB hugepages" : "4 KiB pages", s->umem_node, s->nic_node);
+	fprintf(f, "pool: high water %" PRIu64 " frames; hint: %" PRIu64 " frames (%s) ",
+		s->pool_high_water, s->hint_frames, b2);
 	if (s->hint_frames > s->frames_total)
 		fprintf(f, "needed: the UMEM is too small for the observed peak\n");
 	else if (s->frames_total && s->hint_frames * 2 <= s->frames_total)

@@ -25,13 +25,13 @@
 #include "options.h"
 #include "rules_text.h"
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "fuzz_rules: %s:%d: %s failed\n", __FILE__, __LINE__,      \
-				#cond);                                                            \
-			abort();                                                                   \
-		}                                                                                  \
+#define CHECK(cond)                                                                           \
+	do {                                                                                  \
+		if (!(cond)) {                                                                \
+			fprintf(stderr, "fuzz_rules: %s:%d: %s failed\n", __FILE__, __LINE__, \
+				#cond);                                                       \
+			abort();                                                              \
+		}                                                                             \
 	} while (0)
 
 /* an option table with every kind, as the commands use them */
@@ -47,31 +47,81 @@ struct f_cfg {
 };
 
 static const struct xl_opt_enum f_modes[] = {
-	{ "auto", 0, "a" },
-	{ "native", 1, "n" },
-	{ NULL },
+	{"auto", 0, "a"},
+	{"native", 1, "n"},
+	{NULL},
 };
 
 #define O(f) offsetof(struct f_cfg, f)
 static const struct xl_option f_opts[] = {
-	{ "queues", 'q', XL_OPT_LIST, O(list), "LIST", "all", "l", 0, 63, 0, NULL },
-	{ "rule", 'r', XL_OPT_STRV, O(rules), "RULE", NULL, "r", 0, 0, 0, NULL },
-	{ "num", 'n', XL_OPT_UINT, O(num), "N", "5", "n", 1, 100, 0, NULL },
-	{ "rx-ring", 0, XL_OPT_UINT, O(ring), "N", "auto", "p", 64, 4096,
-	  XL_OPT_F_POW2 | XL_OPT_F_AUTO, NULL },
-	{ "hot-threshold", 0, XL_OPT_UINT, O(pps), "PPS", "0", "s", 0, 0, XL_OPT_F_SI, NULL },
-	{ "idle", 0, XL_OPT_UINT, O(opt), "MS", NULL, "u", 1, 9, 0, NULL },
-	{ "xdp-mode", 'm', XL_OPT_ENUM, O(mode), "MODE", "auto", "e", 0, 0, 0, f_modes },
-	{ "busy-poll", 'b', XL_OPT_FLAG, O(flag), NULL, NULL, "f", 0, 0, 0, NULL },
-	{ "fwd", 0, XL_OPT_STR, O(str), "IFACE", NULL, "s", 0, 0, 0, NULL },
-	{ NULL },
+	{.name = "queues",
+	 .short_name = 'q',
+	 .kind = XL_OPT_LIST,
+	 .offset = O(list),
+	 .metavar = "LIST",
+	 .def = "all",
+	 .help = "l",
+	 .max = 63},
+	{.name = "rule",
+	 .short_name = 'r',
+	 .kind = XL_OPT_STRV,
+	 .offset = O(rules),
+	 .metavar = "RULE",
+	 .help = "r"},
+	{.name = "num",
+	 .short_name = 'n',
+	 .kind = XL_OPT_UINT,
+	 .offset = O(num),
+	 .metavar = "N",
+	 .def = "5",
+	 .help = "n",
+	 .min = 1,
+	 .max = 100},
+	{.name = "rx-ring",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(ring),
+	 .metavar = "N",
+	 .def = "auto",
+	 .help = "p",
+	 .min = 64,
+	 .max = 4096,
+	 .flags = XL_OPT_F_POW2 | XL_OPT_F_AUTO},
+	{.name = "hot-threshold",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(pps),
+	 .metavar = "PPS",
+	 .def = "0",
+	 .help = "s",
+	 .flags = XL_OPT_F_SI},
+	{.name = "idle",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(opt),
+	 .metavar = "MS",
+	 .help = "u",
+	 .min = 1,
+	 .max = 9},
+	{.name = "xdp-mode",
+	 .short_name = 'm',
+	 .kind = XL_OPT_ENUM,
+	 .offset = O(mode),
+	 .metavar = "MODE",
+	 .def = "auto",
+	 .help = "e",
+	 .enums = f_modes},
+	{.name = "busy-poll",
+	 .short_name = 'b',
+	 .kind = XL_OPT_FLAG,
+	 .offset = O(flag),
+	 .help = "f"},
+	{.name = "fwd", .kind = XL_OPT_STR, .offset = O(str), .metavar = "IFACE", .help = "s"},
+	{NULL},
 };
 #undef O
 
 static const struct xl_positional f_args[] = {
-	{ "IFACE", XL_POS_STR, offsetof(struct f_cfg, iface), "i" },
-	{ "RULE", XL_POS_REST, offsetof(struct f_cfg, rest), "r" },
-	{ NULL },
+	{"IFACE", XL_POS_STR, offsetof(struct f_cfg, iface), "i"},
+	{"RULE", XL_POS_REST, offsetof(struct f_cfg, rest), "r"},
+	{NULL},
 };
 
 static int f_run(const void *cfg)
@@ -81,8 +131,12 @@ static int f_run(const void *cfg)
 }
 
 static const struct xl_command f_cmd = {
-	.name = "fuzz", .summary = "f", .args = f_args, .opts = f_opts,
-	.cfg_size = sizeof(struct f_cfg), .run = f_run,
+	.name = "fuzz",
+	.summary = "f",
+	.args = f_args,
+	.opts = f_opts,
+	.cfg_size = sizeof(struct f_cfg),
+	.run = f_run,
 };
 
 static void fuzz_rule(const char *text)
@@ -198,7 +252,8 @@ int main(void)
 			switch (rng() % 4) {
 			case 0: /* replace a byte from the alphabet */
 				if (len)
-					buf[pos] = (uint8_t)alphabet[rng() % (sizeof(alphabet) - 1)];
+					buf[pos] =
+						(uint8_t)alphabet[rng() % (sizeof(alphabet) - 1)];
 				break;
 			case 1: /* random byte */
 				if (len)
@@ -210,7 +265,8 @@ int main(void)
 			default: /* insert */
 				if (len < sizeof(buf) - 1) {
 					memmove(buf + pos + 1, buf + pos, len - pos);
-					buf[pos] = (uint8_t)alphabet[rng() % (sizeof(alphabet) - 1)];
+					buf[pos] =
+						(uint8_t)alphabet[rng() % (sizeof(alphabet) - 1)];
 					len++;
 				}
 				break;

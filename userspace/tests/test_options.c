@@ -116,9 +116,8 @@ static char *man_option_body(int sec, const char *name, char *head, size_t hlen)
 	static char body[4096];
 	int i, j;
 
-	for (i = sec + 1; i < man_n && !is_macro(man_lines[i], ".SS") &&
-			  !is_macro(man_lines[i], ".SH");
-	     i++) {
+	for (i = sec + 1;
+	     i < man_n && !is_macro(man_lines[i], ".SS") && !is_macro(man_lines[i], ".SH"); i++) {
 		if (!is_macro(man_lines[i], ".TP") || i + 1 >= man_n ||
 		    !head_names(man_lines[i + 1], name))
 			continue;
@@ -140,8 +139,7 @@ static char *man_option_body(int sec, const char *name, char *head, size_t hlen)
 	return NULL;
 }
 
-Test(options_man, every_option_is_documented_with_its_default, .init = load_man,
-     .fini = free_man)
+Test(options_man, every_option_is_documented_with_its_default, .init = load_man, .fini = free_man)
 {
 	const struct xl_command *const *c;
 	const struct xl_option *o;
@@ -167,8 +165,9 @@ Test(options_man, every_option_is_documented_with_its_default, .init = load_man,
 				  want, body);
 			if (o->short_name) {
 				snprintf(want, sizeof(want), "-%c, --%s", o->short_name, o->name);
-				cr_expect(strstr(head, want), "xlane.8, 'xlane %s': head '%s' lacks '%s'",
-					  name, head, want);
+				cr_expect(strstr(head, want),
+					  "xlane.8, 'xlane %s': head '%s' lacks '%s'", name, head,
+					  want);
 			}
 			if (o->metavar)
 				cr_expect(strstr(head, o->metavar),
@@ -193,8 +192,8 @@ Test(options_man, every_documented_option_exists, .init = load_man, .fini = free
 		sec = man_section(name);
 		if (sec < 0)
 			continue;
-		for (i = sec + 1; i < man_n && !is_macro(man_lines[i], ".SS") &&
-				  !is_macro(man_lines[i], ".SH");
+		for (i = sec + 1;
+		     i < man_n && !is_macro(man_lines[i], ".SS") && !is_macro(man_lines[i], ".SH");
 		     i++) {
 			if (!is_macro(man_lines[i], ".TP") || i + 1 >= man_n)
 				continue;
@@ -204,8 +203,10 @@ Test(options_man, every_documented_option_exists, .init = load_man, .fini = free
 			sscanf(p + 2, "%63[a-z0-9-]", opt);
 			for (o = (*c)->opts; o && o->name && strcmp(o->name, opt); o++)
 				;
-			cr_expect(o && o->name, "xlane.8 documents 'xlane %s --%s', the table has "
-				  "no such option", name, opt);
+			cr_expect(o && o->name,
+				  "xlane.8 documents 'xlane %s --%s', the table has "
+				  "no such option",
+				  name, opt);
 		}
 	}
 }
@@ -311,31 +312,81 @@ struct t_cfg {
 };
 
 static const struct xl_opt_enum t_modes[] = {
-	{ "one", 1, "first" },
-	{ "two", 2, "second" },
-	{ NULL },
+	{"one", 1, "first"},
+	{"two", 2, "second"},
+	{NULL},
 };
 
 #define O(f) offsetof(struct t_cfg, f)
 static const struct xl_option t_opts[] = {
-	{ "list", 'l', XL_OPT_LIST, O(list), "LIST", "all", "a list", 0, 63, 0, NULL },
-	{ "rule", 'r', XL_OPT_STRV, O(rules), "RULE", NULL, "repeatable", 0, 0, 0, NULL },
-	{ "num", 'n', XL_OPT_UINT, O(num), "N", "5", "a number", 1, 100, 0, NULL },
-	{ "ring", 0, XL_OPT_UINT, O(ring), "N", "auto", "pow2", 64, 4096,
-	  XL_OPT_F_POW2 | XL_OPT_F_AUTO, NULL },
-	{ "pps", 0, XL_OPT_UINT, O(pps), "PPS", "10k", "si", 0, 0, XL_OPT_F_SI, NULL },
-	{ "opt", 0, XL_OPT_UINT, O(opt), "N", NULL, "unset unless given", 0, 9, 0, NULL },
-	{ "mode", 'm', XL_OPT_ENUM, O(mode), "MODE", "two", "enum", 0, 0, 0, t_modes },
-	{ "flag", 'f', XL_OPT_FLAG, O(flag), NULL, NULL, "flag", 0, 0, 0, NULL },
-	{ "str", 's', XL_OPT_STR, O(str), "S", NULL, "string", 0, 0, 0, NULL },
-	{ NULL },
+	{.name = "list",
+	 .short_name = 'l',
+	 .kind = XL_OPT_LIST,
+	 .offset = O(list),
+	 .metavar = "LIST",
+	 .def = "all",
+	 .help = "a list",
+	 .max = 63},
+	{.name = "rule",
+	 .short_name = 'r',
+	 .kind = XL_OPT_STRV,
+	 .offset = O(rules),
+	 .metavar = "RULE",
+	 .help = "repeatable"},
+	{.name = "num",
+	 .short_name = 'n',
+	 .kind = XL_OPT_UINT,
+	 .offset = O(num),
+	 .metavar = "N",
+	 .def = "5",
+	 .help = "a number",
+	 .min = 1,
+	 .max = 100},
+	{.name = "ring",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(ring),
+	 .metavar = "N",
+	 .def = "auto",
+	 .help = "pow2",
+	 .min = 64,
+	 .max = 4096,
+	 .flags = XL_OPT_F_POW2 | XL_OPT_F_AUTO},
+	{.name = "pps",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(pps),
+	 .metavar = "PPS",
+	 .def = "10k",
+	 .help = "si",
+	 .flags = XL_OPT_F_SI},
+	{.name = "opt",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(opt),
+	 .metavar = "N",
+	 .help = "unset unless given",
+	 .max = 9},
+	{.name = "mode",
+	 .short_name = 'm',
+	 .kind = XL_OPT_ENUM,
+	 .offset = O(mode),
+	 .metavar = "MODE",
+	 .def = "two",
+	 .help = "enum",
+	 .enums = t_modes},
+	{.name = "flag", .short_name = 'f', .kind = XL_OPT_FLAG, .offset = O(flag), .help = "flag"},
+	{.name = "str",
+	 .short_name = 's',
+	 .kind = XL_OPT_STR,
+	 .offset = O(str),
+	 .metavar = "S",
+	 .help = "string"},
+	{NULL},
 };
 #undef O
 
 static const struct xl_positional t_args[] = {
-	{ "IFACE", XL_POS_STR, offsetof(struct t_cfg, iface), "iface" },
-	{ "WORDS", XL_POS_REST, offsetof(struct t_cfg, rest), "rest" },
-	{ NULL },
+	{"IFACE", XL_POS_STR, offsetof(struct t_cfg, iface), "iface"},
+	{"WORDS", XL_POS_REST, offsetof(struct t_cfg, rest), "rest"},
+	{NULL},
 };
 
 static int t_run(const void *cfg)
@@ -345,8 +396,13 @@ static int t_run(const void *cfg)
 }
 
 static const struct xl_command t_cmd = {
-	.group = "test", .name = "cmd", .summary = "test", .args = t_args, .opts = t_opts,
-	.cfg_size = sizeof(struct t_cfg), .run = t_run,
+	.group = "test",
+	.name = "cmd",
+	.summary = "test",
+	.args = t_args,
+	.opts = t_opts,
+	.cfg_size = sizeof(struct t_cfg),
+	.run = t_run,
 };
 
 #define MAX_ARGV 32
@@ -370,37 +426,37 @@ struct parse_case {
 };
 
 static struct parse_case parse_cases[] = {
-	{ "eth0 w", 0, -1, "" },
-	{ "eth0 w --list 0-3,7 -n 9 --ring 128 --pps 2m --mode one -f -s x --opt 0", 0, -1, "" },
-	{ "eth0 w --num=7 --list=all -m two", 0, -1, "" },
-	{ "eth0 w --bogus", -EINVAL, 2, "unknown option '--bogus'" },
-	{ "eth0 w --bogus=3", -EINVAL, 2, "unknown option '--bogus'" },
-	{ "eth0 w -x", -EINVAL, 2, "unknown option '-x'" },
-	{ "eth0 w --num", -EINVAL, 2, "option '--num' needs a value (N)" },
-	{ "eth0 w --num 0", -EINVAL, 3, "--num: '0' is out of range (1-100)" },
-	{ "eth0 w --num 101", -EINVAL, 3, "out of range (1-100)" },
-	{ "eth0 w --num 99999999999999999999999", -EINVAL, 3, "out of range" },
-	{ "eth0 w --num 1x", -EINVAL, 3, "--num: '1x' is not a number" },
-	{ "eth0 w --num -3", -EINVAL, 3, "is not a number" },
-	{ "eth0 w --ring 100", -EINVAL, 3, "--ring: '100' is not a power of two" },
-	{ "eth0 w --ring 8192", -EINVAL, 3, "out of range (64-4096)" },
-	{ "eth0 w --pps 3q", -EINVAL, 3, "is not a number" },
-	{ "eth0 w --num 2k", -EINVAL, 3, "is not a number" },
-	{ "eth0 w --mode three", -EINVAL, 3, "--mode: unknown value 'three'" },
-	{ "eth0 w --flag=1", -EINVAL, 2, "option '--flag' takes no value" },
-	{ "eth0 w --list 0-x", -EINVAL, 3, "--list: bad list '0-x' at 'x'" },
-	{ "eth0 w --list 1,,2", -EINVAL, 3, "at ',2'" },
-	{ "eth0 w --list 3-1", -EINVAL, 3, "at '3-1'" },
-	{ "eth0 w --list 1,1", -EINVAL, 3, "bad list '1,1'" },
-	{ "eth0 w --list 64", -EINVAL, 3, "--list: '64' is out of range at '64' (0-63)" },
-	{ "eth0 w --list 0-70", -EINVAL, 3, "out of range at '70'" },
-	{ "eth0 w --list 1,", -EINVAL, 3, "at 'end'" },
-	{ "eth0", -EINVAL, -1, "missing argument WORDS" },
-	{ "", -EINVAL, -1, "missing argument IFACE" },
-	{ "eth0 w --help", XL_OPTS_HELP, -1, "" },
-	{ "-h", XL_OPTS_HELP, -1, "" },
-	{ "eth0 w -- --help", 0, -1, "" },
-	{ "eth0 flow udp 1.2.3.4:5 -> 1.2.3.4:6", 0, -1, "" },
+	{"eth0 w", 0, -1, ""},
+	{"eth0 w --list 0-3,7 -n 9 --ring 128 --pps 2m --mode one -f -s x --opt 0", 0, -1, ""},
+	{"eth0 w --num=7 --list=all -m two", 0, -1, ""},
+	{"eth0 w --bogus", -EINVAL, 2, "unknown option '--bogus'"},
+	{"eth0 w --bogus=3", -EINVAL, 2, "unknown option '--bogus'"},
+	{"eth0 w -x", -EINVAL, 2, "unknown option '-x'"},
+	{"eth0 w --num", -EINVAL, 2, "option '--num' needs a value (N)"},
+	{"eth0 w --num 0", -EINVAL, 3, "--num: '0' is out of range (1-100)"},
+	{"eth0 w --num 101", -EINVAL, 3, "out of range (1-100)"},
+	{"eth0 w --num 99999999999999999999999", -EINVAL, 3, "out of range"},
+	{"eth0 w --num 1x", -EINVAL, 3, "--num: '1x' is not a number"},
+	{"eth0 w --num -3", -EINVAL, 3, "is not a number"},
+	{"eth0 w --ring 100", -EINVAL, 3, "--ring: '100' is not a power of two"},
+	{"eth0 w --ring 8192", -EINVAL, 3, "out of range (64-4096)"},
+	{"eth0 w --pps 3q", -EINVAL, 3, "is not a number"},
+	{"eth0 w --num 2k", -EINVAL, 3, "is not a number"},
+	{"eth0 w --mode three", -EINVAL, 3, "--mode: unknown value 'three'"},
+	{"eth0 w --flag=1", -EINVAL, 2, "option '--flag' takes no value"},
+	{"eth0 w --list 0-x", -EINVAL, 3, "--list: bad list '0-x' at 'x'"},
+	{"eth0 w --list 1,,2", -EINVAL, 3, "at ',2'"},
+	{"eth0 w --list 3-1", -EINVAL, 3, "at '3-1'"},
+	{"eth0 w --list 1,1", -EINVAL, 3, "bad list '1,1'"},
+	{"eth0 w --list 64", -EINVAL, 3, "--list: '64' is out of range at '64' (0-63)"},
+	{"eth0 w --list 0-70", -EINVAL, 3, "out of range at '70'"},
+	{"eth0 w --list 1,", -EINVAL, 3, "at 'end'"},
+	{"eth0", -EINVAL, -1, "missing argument WORDS"},
+	{"", -EINVAL, -1, "missing argument IFACE"},
+	{"eth0 w --help", XL_OPTS_HELP, -1, ""},
+	{"-h", XL_OPTS_HELP, -1, ""},
+	{"eth0 w -- --help", 0, -1, ""},
+	{"eth0 flow udp 1.2.3.4:5 -> 1.2.3.4:6", 0, -1, ""},
 };
 
 /* one process for the whole table (Valgrind time); cr_expect names each failing case */

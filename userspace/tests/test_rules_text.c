@@ -21,26 +21,28 @@ struct good_case {
 };
 
 static struct good_case good_cases[] = {
-	{ "udp dport 7000", "udp dport 7000 fast" },
-	{ "tcp dport 443 pass", "tcp dport 443 pass" },
-	{ "udp dport 7000 daddr 198.18.0.1 fast id 7", "udp dport 7000 daddr 198.18.0.1 fast id 7" },
-	{ "udp dport 7000 id 7 pass daddr 198.18.0.1", "udp dport 7000 daddr 198.18.0.1 pass id 7" },
-	{ "udp dport 53 daddr [2001:2::1]", "udp dport 53 daddr 2001:2::1 fast" },
-	{ "udp dport 53 daddr 2001:2::1", "udp dport 53 daddr 2001:2::1 fast" },
-	{ "prefix 198.18.0.0/24", "prefix 198.18.0.0/24 fast" },
-	{ "prefix 198.18.0.0/15 pass id 65535", "prefix 198.18.0.0/15 pass id 65535" },
-	{ "prefix 0.0.0.0/0", "prefix 0.0.0.0/0 fast" },
-	{ "prefix 198.18.0.1/32", "prefix 198.18.0.1/32 fast" },
-	{ "prefix 2001:2::/64", "prefix 2001:2::/64 fast" },
-	{ "prefix [2001:2::]/48 id 0", "prefix 2001:2::/48 fast id 0" },
-	{ "prefix 2001:2::1/128", "prefix 2001:2::1/128 fast" },
-	{ "flow udp 198.18.0.2:5000 -> 198.18.0.1:7000", "flow udp 198.18.0.2:5000 -> 198.18.0.1:7000 fast" },
-	{ "flow tcp 198.18.0.2:5000->198.18.0.1:80 pass", "flow tcp 198.18.0.2:5000 -> 198.18.0.1:80 pass" },
-	{ "flow udp [2001:2::2]:5000 -> [2001:2::1]:7000 id 3",
-	  "flow udp [2001:2::2]:5000 -> [2001:2::1]:7000 fast id 3" },
-	{ "  \tudp   dport\t7000  ", "udp dport 7000 fast" },
-	{ "udp dport 7000 fast id 4  # hits 12", "udp dport 7000 fast id 4" },
-	{ "udp dport 65535", "udp dport 65535 fast" },
+	{"udp dport 7000", "udp dport 7000 fast"},
+	{"tcp dport 443 pass", "tcp dport 443 pass"},
+	{"udp dport 7000 daddr 198.18.0.1 fast id 7", "udp dport 7000 daddr 198.18.0.1 fast id 7"},
+	{"udp dport 7000 id 7 pass daddr 198.18.0.1", "udp dport 7000 daddr 198.18.0.1 pass id 7"},
+	{"udp dport 53 daddr [2001:2::1]", "udp dport 53 daddr 2001:2::1 fast"},
+	{"udp dport 53 daddr 2001:2::1", "udp dport 53 daddr 2001:2::1 fast"},
+	{"prefix 198.18.0.0/24", "prefix 198.18.0.0/24 fast"},
+	{"prefix 198.18.0.0/15 pass id 65535", "prefix 198.18.0.0/15 pass id 65535"},
+	{"prefix 0.0.0.0/0", "prefix 0.0.0.0/0 fast"},
+	{"prefix 198.18.0.1/32", "prefix 198.18.0.1/32 fast"},
+	{"prefix 2001:2::/64", "prefix 2001:2::/64 fast"},
+	{"prefix [2001:2::]/48 id 0", "prefix 2001:2::/48 fast id 0"},
+	{"prefix 2001:2::1/128", "prefix 2001:2::1/128 fast"},
+	{"flow udp 198.18.0.2:5000 -> 198.18.0.1:7000",
+	 "flow udp 198.18.0.2:5000 -> 198.18.0.1:7000 fast"},
+	{"flow tcp 198.18.0.2:5000->198.18.0.1:80 pass",
+	 "flow tcp 198.18.0.2:5000 -> 198.18.0.1:80 pass"},
+	{"flow udp [2001:2::2]:5000 -> [2001:2::1]:7000 id 3",
+	 "flow udp [2001:2::2]:5000 -> [2001:2::1]:7000 fast id 3"},
+	{"  \tudp   dport\t7000  ", "udp dport 7000 fast"},
+	{"udp dport 7000 fast id 4  # hits 12", "udp dport 7000 fast id 4"},
+	{"udp dport 65535", "udp dport 65535 fast"},
 };
 
 Test(rules_text, parses_and_round_trips)
@@ -73,8 +75,9 @@ Test(rules_text, exact_fields)
 	struct xl_rule_spec r;
 	uint8_t s[4], d[4];
 
-	cr_assert_eq(xl_rule_parse("flow udp 198.18.0.2:5000 -> 198.18.0.1:7000 pass id 9", &r,
-				   NULL), 0);
+	cr_assert_eq(
+		xl_rule_parse("flow udp 198.18.0.2:5000 -> 198.18.0.1:7000 pass id 9", &r, NULL),
+		0);
 	inet_pton(AF_INET, "198.18.0.2", s);
 	inet_pton(AF_INET, "198.18.0.1", d);
 	cr_assert_eq(r.kind, XL_RULE_EXACT);
@@ -128,45 +131,48 @@ struct bad_case {
 };
 
 static struct bad_case bad_cases[] = {
-	{ "", 0, 0, 1, "empty rule" },
-	{ "   ", 0, 3, 1, "empty rule" },
-	{ "icmp dport 7", 1, 0, 4, "expected 'flow', 'prefix', 'udp' or 'tcp'" },
-	{ "udp dport 70000 fast", 3, 10, 5, "expected a port number (1-65535), got '70000'" },
-	{ "udp dport 0", 3, 10, 1, "got '0'" },
-	{ "udp dport x7", 3, 10, 2, "got 'x7'" },
-	{ "udp sport 7000", 2, 4, 5, "expected 'dport', got 'sport'" },
-	{ "udp dport", 0, 9, 1, "missing the port number" },
-	{ "udp", 0, 3, 1, "missing 'dport PORT'" },
-	{ "udp dport 7000 fastt", 4, 15, 5, "unexpected 'fastt'" },
-	{ "udp dport 7000 fast pass", 5, 20, 4, "action given twice (first: word 4)" },
-	{ "udp dport 7000 id", 0, 17, 1, "missing the rule id" },
-	{ "udp dport 7000 id 65536", 5, 18, 5, "expected a rule id (0-65535)" },
-	{ "udp dport 7000 id 1 id 2", 6, 20, 2, "id given twice" },
-	{ "udp dport 7000 daddr 198.18.0.300", 5, 21, 12, "bad address '198.18.0.300'" },
-	{ "udp dport 7000 daddr 1.2.3.4 daddr 1.2.3.4", 6, 29, 5, "daddr given twice" },
-	{ "prefix 198.18.0.0/24 daddr 1.2.3.4", 3, 21, 5, "'daddr' only applies" },
-	{ "prefix 198.18.0.0", 2, 7, 10, "expected ADDR/LEN" },
-	{ "prefix 198.18.0.0/33", 2, 18, 2, "expected a prefix length (0-32), got '33'" },
-	{ "prefix 2001:2::/129", 2, 16, 3, "(0-128)" },
-	{ "prefix 198.18.0.1/24", 2, 7, 10, "host bits set" },
-	{ "prefix 198.18.0.0/", 2, 18, 1, "expected a prefix length" },
-	{ "prefix [198.18.0.0]/24", 2, 7, 12, "bad address" },
-	{ "prefix", 0, 6, 1, "missing ADDR/LEN" },
-	{ "flow udp 198.18.0.2:5000 198.18.0.1:7000", 4, 25, 15, "expected '->'" },
-	{ "flow udp 198.18.0.2:5000 ->", 0, 27, 1, "missing destination" },
-	{ "flow udp 198.18.0.2:5000", 0, 24, 1, "missing '->'" },
-	{ "flow icmp 1.2.3.4:1 -> 1.2.3.4:2", 2, 5, 4, "expected a protocol (udp or tcp)" },
-	{ "flow udp 198.18.0.2 -> 198.18.0.1:7000", 3, 9, 10, "expected source ADDR:PORT" },
-	{ "flow udp 198.18.0.2:99999 -> 198.18.0.1:7000", 3, 20, 5, "got '99999'" },
-	{ "flow udp 198.18.0.2: -> 198.18.0.1:7000", 3, 20, 1, "expected a port number" },
-	{ "flow udp 198.18.0.256:5 -> 198.18.0.1:7000", 3, 9, 12, "bad IPv4 source address" },
-	{ "flow udp 2001:2::2:5000 -> [2001:2::1]:7000", 3, 9, 14, "IPv6 endpoints go in brackets" },
-	{ "flow udp [2001:2::2:5000 -> [2001:2::1]:7000", 3, 9, 15, "missing ']'" },
-	{ "flow udp [2001:2::2]5000 -> [2001:2::1]:7000", 3, 19, 1, "expected ':PORT'" },
-	{ "flow udp [1.2.3.4]:5000 -> [2001:2::1]:7000", 3, 9, 9, "bad IPv6 source address" },
-	{ "flow udp 198.18.0.2:5000 -> [2001:2::1]:7000", 5, 28, 16, "destination is IPv6 but the source is IPv4" },
-	{ "flow udp 198.18.0.2:5000 -> 198.18.0.1:7000 extra", 6, 44, 5, "unexpected 'extra'; expected fast, pass or id N" },
-	{ "w w w w w w w w w w w w w w w w w w w w w w w w w", 25, 48, 1, "too many words (at most 24)" },
+	{"", 0, 0, 1, "empty rule"},
+	{"   ", 0, 3, 1, "empty rule"},
+	{"icmp dport 7", 1, 0, 4, "expected 'flow', 'prefix', 'udp' or 'tcp'"},
+	{"udp dport 70000 fast", 3, 10, 5, "expected a port number (1-65535), got '70000'"},
+	{"udp dport 0", 3, 10, 1, "got '0'"},
+	{"udp dport x7", 3, 10, 2, "got 'x7'"},
+	{"udp sport 7000", 2, 4, 5, "expected 'dport', got 'sport'"},
+	{"udp dport", 0, 9, 1, "missing the port number"},
+	{"udp", 0, 3, 1, "missing 'dport PORT'"},
+	{"udp dport 7000 fastt", 4, 15, 5, "unexpected 'fastt'"},
+	{"udp dport 7000 fast pass", 5, 20, 4, "action given twice (first: word 4)"},
+	{"udp dport 7000 id", 0, 17, 1, "missing the rule id"},
+	{"udp dport 7000 id 65536", 5, 18, 5, "expected a rule id (0-65535)"},
+	{"udp dport 7000 id 1 id 2", 6, 20, 2, "id given twice"},
+	{"udp dport 7000 daddr 198.18.0.300", 5, 21, 12, "bad address '198.18.0.300'"},
+	{"udp dport 7000 daddr 1.2.3.4 daddr 1.2.3.4", 6, 29, 5, "daddr given twice"},
+	{"prefix 198.18.0.0/24 daddr 1.2.3.4", 3, 21, 5, "'daddr' only applies"},
+	{"prefix 198.18.0.0", 2, 7, 10, "expected ADDR/LEN"},
+	{"prefix 198.18.0.0/33", 2, 18, 2, "expected a prefix length (0-32), got '33'"},
+	{"prefix 2001:2::/129", 2, 16, 3, "(0-128)"},
+	{"prefix 198.18.0.1/24", 2, 7, 10, "host bits set"},
+	{"prefix 198.18.0.0/", 2, 18, 1, "expected a prefix length"},
+	{"prefix [198.18.0.0]/24", 2, 7, 12, "bad address"},
+	{"prefix", 0, 6, 1, "missing ADDR/LEN"},
+	{"flow udp 198.18.0.2:5000 198.18.0.1:7000", 4, 25, 15, "expected '->'"},
+	{"flow udp 198.18.0.2:5000 ->", 0, 27, 1, "missing destination"},
+	{"flow udp 198.18.0.2:5000", 0, 24, 1, "missing '->'"},
+	{"flow icmp 1.2.3.4:1 -> 1.2.3.4:2", 2, 5, 4, "expected a protocol (udp or tcp)"},
+	{"flow udp 198.18.0.2 -> 198.18.0.1:7000", 3, 9, 10, "expected source ADDR:PORT"},
+	{"flow udp 198.18.0.2:99999 -> 198.18.0.1:7000", 3, 20, 5, "got '99999'"},
+	{"flow udp 198.18.0.2: -> 198.18.0.1:7000", 3, 20, 1, "expected a port number"},
+	{"flow udp 198.18.0.256:5 -> 198.18.0.1:7000", 3, 9, 12, "bad IPv4 source address"},
+	{"flow udp 2001:2::2:5000 -> [2001:2::1]:7000", 3, 9, 14, "IPv6 endpoints go in brackets"},
+	{"flow udp [2001:2::2:5000 -> [2001:2::1]:7000", 3, 9, 15, "missing ']'"},
+	{"flow udp [2001:2::2]5000 -> [2001:2::1]:7000", 3, 19, 1, "expected ':PORT'"},
+	{"flow udp [1.2.3.4]:5000 -> [2001:2::1]:7000", 3, 9, 9, "bad IPv6 source address"},
+	{"flow udp 198.18.0.2:5000 -> [2001:2::1]:7000", 5, 28, 16,
+	 "destination is IPv6 but the source is IPv4"},
+	{"flow udp 198.18.0.2:5000 -> 198.18.0.1:7000 extra", 6, 44, 5,
+	 "unexpected 'extra'; expected fast, pass or id N"},
+	{"w w w w w w w w w w w w w w w w w w w w w w w w w", 25, 48, 1,
+	 "too many words (at most 24)"},
 };
 
 Test(rules_text, bad_token_is_named)
@@ -236,7 +242,7 @@ Test(rules_text, caret_at_the_end_and_too_small)
 
 Test(rules_text, join_words)
 {
-	char *argv[] = { "flow", "udp", "198.18.0.2:5000", "->", "198.18.0.1:7000" };
+	char *argv[] = {"flow", "udp", "198.18.0.2:5000", "->", "198.18.0.1:7000"};
 	char buf[64];
 
 	cr_assert_eq(xl_rule_join(5, argv, buf, sizeof(buf)), 43);

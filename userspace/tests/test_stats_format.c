@@ -131,7 +131,8 @@ Test(stats_format, json_parses_and_carries_the_numbers)
 {
 	static const char *const checks[] = {
 		".iface == \"veth0\" and .ifindex == 7 and .pid == 4242",
-		".attach.mode == \"native\" and .attach.method == \"link\" and .attach.fallback == false",
+		".attach.mode == \"native\" and .attach.method == \"link\" and .attach.fallback == "
+		"false",
 		".queues | length == 2",
 		".queues[0].queue == 0 and .queues[1].queue == 3",
 		".queues[0].bind_mode == \"copy\" and .queues[1].bind_mode == \"zerocopy\"",
@@ -139,7 +140,8 @@ Test(stats_format, json_parses_and_carries_the_numbers)
 		".queues[0].fill_empty == 1010 and .queues[1].batches == 2013",
 		".queues[1].xdp_statistics.rx_ring_full == 2023",
 		".queues[0].xdp_statistics | keys == [\"rx_dropped\",\"rx_fill_ring_empty_descs\","
-		"\"rx_invalid_descs\",\"rx_ring_full\",\"tx_invalid_descs\",\"tx_ring_empty_descs\"]",
+		"\"rx_invalid_descs\",\"rx_ring_full\",\"tx_invalid_descs\",\"tx_ring_empty_"
+		"descs\"]",
 		".queues[0].frames.fill == 1030",
 		".frames.total == 8192 and .frames.kernel == 2 and .frames.conserved == true",
 		"([.frames.pool,.frames.fill,.frames.rx,.frames.worker,.frames.tx,.frames.comp,"
@@ -183,7 +185,7 @@ Test(stats_format, json_escapes_strings)
 
 /* ---- Prometheus text exposition grammar ----------------------------------------------------- */
 
-#define NAME_RE "[a-zA-Z_:][a-zA-Z0-9_:]*"
+#define NAME_RE	 "[a-zA-Z_:][a-zA-Z0-9_:]*"
 #define LABEL_RE "[a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\[\\\\\"n])*\""
 #define VALUE_RE "(-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?|NaN|[-+]Inf)"
 
@@ -213,11 +215,14 @@ Test(stats_format, prometheus_follows_the_exposition_grammar)
 	int nf = 0, nseen = 0, i, lines = 0;
 
 	cr_assert_eq(regcomp(&help_re, "^# HELP (" NAME_RE ") [^\n]+$", REG_EXTENDED), 0);
-	cr_assert_eq(regcomp(&type_re, "^# TYPE (" NAME_RE ") (counter|gauge|histogram|summary|untyped)$",
-			     REG_EXTENDED), 0);
+	cr_assert_eq(regcomp(&type_re,
+			     "^# TYPE (" NAME_RE ") (counter|gauge|histogram|summary|untyped)$",
+			     REG_EXTENDED),
+		     0);
 	cr_assert_eq(regcomp(&sample_re,
 			     "^(" NAME_RE ")(\\{(" LABEL_RE ")(," LABEL_RE ")*\\})? " VALUE_RE "$",
-			     REG_EXTENDED), 0);
+			     REG_EXTENDED),
+		     0);
 	s = make_snap("veth0");
 	text = render(xl_stats_fmt_prometheus, s);
 	cr_assert_eq(text[strlen(text) - 1], '\n', "the last line ends with a newline");
