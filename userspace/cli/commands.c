@@ -27,9 +27,14 @@ const struct xl_command *const xl_cli_commands[] = {
 
 volatile sig_atomic_t xl_cli_stop;
 
+/* The first SIGINT/SIGTERM asks for a clean stop; a second one ends the process at once. */
 static void on_signal(int sig)
 {
-	(void)sig;
+	if (xl_cli_stop) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
 	xl_cli_stop = 1;
 }
 

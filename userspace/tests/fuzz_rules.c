@@ -202,6 +202,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifdef XL_FUZZ_STANDALONE
+#include "cli.h"
+
+/* The replay driver links the whole CLI: also throw each input at every real command table. */
+static void fuzz_real_tables(const uint8_t *data, size_t size)
+{
+	const struct xl_command *const *c;
+	struct xl_opts_err err;
+	char *text, *argv[32], *save = NULL, *w;
+	int argc = 0, ret;
+	void *cfg;
+
+	text = malloc(size + 1);
+	if (!text)
+		return;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	for (w = strtok_r(text, " \t\n", &save); w && argc < 32; w = strtok_r(NULL, " \t\n", &save))
+		argv[argc++] = w;
+	for (c = xl_cli_commands; *c; c++) {
+		cfg = calloc(1, (*c)->cfg_size);
+		CHECK(cfg != NULL);
+		ret = xl_cmd_parse(*c, argc, argv, cfg, &err);
+		CHECK(ret == 0 || ret == XL_OPTS_HELP || ret == -EINVAL || ret == -ENOMEM);
+		CHECK(ret != -EINVAL || (err.msg[0] && err.index >= -1 && err.index < argc));
+		xl_cmd_cfg_free(*c, cfg);
+		free(cfg);
+	}
+	free(text);
+}
+
 static const char *const seeds[] = {
 	"udp dport 7000",
 	"udp dport 7000 daddr 198.18.0.1 fast id 7",
@@ -216,6 +246,9 @@ static const char *const seeds[] = {
 	"eth0 w --busy-poll --fwd veth1 --idle 3 -- --help",
 	"eth0 w --queues 0-x --num=0 --rx-ring=100",
 	"eth0 w -q1,2,3 -n5 -b",
+	"lo --queues 0-1 --cpus 0 --hot-threshold 10k --handler fwd --fwd lo --xdp-mode skb",
+	"lo --json --prometheus /x.prom --watch 1 --count 3 --threshold 5k --idle 9 --window 100",
+	"lo --rx-ring 4096 --tx-ring 64 --fill-ring auto --comp-ring 128 --frame-size 2048",
 };
 
 /* xorshift64*: fixed seed, so a failure reproduces */
@@ -238,8 +271,10 @@ int main(void)
 	uint8_t buf[256];
 	size_t len;
 
-	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
+	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
 		LLVMFuzzerTestOneInput((const uint8_t *)seeds[i], strlen(seeds[i]));
+		fuzz_real_tables((const uint8_t *)seeds[i], strlen(seeds[i]));
+	}
 	for (i = 0; i < rounds; i++) {
 		const char *seed = seeds[rng() % (sizeof(seeds) / sizeof(seeds[0]))];
 
@@ -273,6 +308,8 @@ int main(void)
 			}
 		}
 		LLVMFuzzerTestOneInput(buf, len);
+		if (i % 8 == 0)
+			fuzz_real_tables(buf, len);
 	}
 	printf("fuzz_rules: %zu seeds + %u mutations: invariants hold\n",
 	       sizeof(seeds) / sizeof(seeds[0]), rounds);
