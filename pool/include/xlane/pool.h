@@ -11,8 +11,9 @@
  * Object i starts at region + i * stride + headroom.
  *
  * **Layout.** stride = headroom + obj_size rounded up to @c align. When headroom + obj_size
- * makes a stride of exactly 2048 or 4096 and XL_POOL_F_UMEM_UNALIGNED is not set, the pool is an
- * aligned AF_XDP UMEM: stride is exactly that frame size and the region starts on a page. In any
+ * makes a stride of exactly 2048 or 4096 and neither XL_POOL_F_UMEM_UNALIGNED nor
+ * XL_POOL_F_COLOUR is set, the pool is an aligned AF_XDP UMEM: stride is exactly that frame size
+ * and the region starts on a page. In any
  * other layout (a general pool, or an unaligned-chunk UMEM), a stride that is a multiple of 1 KiB
  * gets one more cache line ("colouring"), so consecutive objects do not all start in the same L1
  * cache set; XL_POOL_F_NO_COLOUR turns that off. A general pool of 2048- or 4096-byte objects that
