@@ -16,6 +16,8 @@
 #                            [--rt PRIO]   run server and client SCHED_FIFO PRIO (1..99), so other
 #                                          load on a shared machine cannot deschedule them (the
 #                                          kernel's RT throttling still leaves 5 % to everything else)
+#                            [--nice N]    run server and client at nice N (-20..19): a milder way to
+#                                          keep other load from descheduling them
 #   scripts/bench-latency.sh --srv-iface IF --srv-ip ADDR [--srv-ip6 ADDR] [--srv-netns NS]
 #                            [--cli-iface IF] [--cli-netns NS] ...       (real interfaces: no testbed)
 #
@@ -26,7 +28,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 
-quick=0 build= out=results cpus=0,1 servers=all rt=0
+quick=0 build= out=results cpus=0,1 servers=all rt=0 nice=0
 srv_if= cli_if= srv_ns= cli_ns= srv_ip= srv_ip6= real=0
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
 	--cpus) cpus=$2; shift 2 ;;
 	--servers) servers=$2; shift 2 ;;
 	--rt) rt=$2; shift 2 ;;
+	--nice) nice=$2; shift 2 ;;
 	--srv-iface) srv_if=$2; real=1; shift 2 ;;
 	--cli-iface) cli_if=$2; shift 2 ;;
 	--srv-netns) srv_ns=$2; shift 2 ;;
@@ -54,8 +57,10 @@ done
 srv_cpu=${BASH_REMATCH[1]} cli_cpu=${BASH_REMATCH[2]}
 [ "$srv_cpu" != "$cli_cpu" ] || { echo "bench-latency: server and client need distinct CPUs" >&2; exit 2; }
 [[ "$rt" =~ ^[0-9]+$ ]] && [ "$rt" -le 99 ] || { echo "bench-latency: --rt wants 1..99, got '$rt'" >&2; exit 2; }
+[[ "$nice" =~ ^-?[0-9]+$ ]] && [ "$nice" -ge -20 ] && [ "$nice" -le 19 ] ||
+	{ echo "bench-latency: --nice wants -20..19, got '$nice'" >&2; exit 2; }
 rt_pfx=()
-if [ "$rt" -gt 0 ]; then rt_pfx=(chrt -f "$rt"); fi
+if [ "$rt" -gt 0 ]; then rt_pfx=(chrt -f "$rt"); elif [ "$nice" != 0 ]; then rt_pfx=(nice -n "$nice"); fi
 [ "$(id -u)" -eq 0 ] || { echo "bench-latency: needs root (namespaces, XDP, AF_XDP)" >&2; exit 1; }
 for t in jq taskset ip; do
 	command -v $t >/dev/null || { echo "bench-latency: $t is missing (scripts/deps.sh)" >&2; exit 1; }
@@ -375,14 +380,14 @@ jq -n --arg cmd "scripts/bench-latency.sh $*" --argjson quick "$([ "$quick" = 1 
 	--slurpfile fp "$tmp/fingerprint.json" --argjson skipped "$skipped" --argjson tax "$tax" \
 	--argjson cfg "$(jq -n --arg r "$REPEAT" --arg d "$DUR" --arg w "$WARM" --arg rates "$SWEEP_RATES" \
 		--arg step "$STEP" --arg tr "$TPUT_REPEAT" --arg ts "$TPUT_START" --arg tm "$TPUT_MAX" \
-		--arg rt "$rt" --arg port "$PORT" --arg ip "$srv_ip" --arg ip6 "$srv_ip6" --arg sc "$srv_cpu" --arg cc "$cli_cpu" \
+		--arg rt "$rt" --arg nice "$nice" --arg port "$PORT" --arg ip "$srv_ip" --arg ip6 "$srv_ip6" --arg sc "$srv_cpu" --arg cc "$cli_cpu" \
 		--arg tb "$([ "$real" = 1 ] && echo "real interfaces" || echo "veth testbed scripts/testbed.sh --queues 1")" \
 		'{testbed: $tb, server_ip: $ip, server_ip6: $ip6, port: ($port | tonumber), payload_bytes: 64,
 		  repeat: ($r | tonumber), duration_s: ($d | tonumber), warmup_s: ($w | tonumber),
 		  sweep_rates_pps: ($rates | split(",") | map(tonumber)), step_s: ($step | tonumber),
 		  tput_repeat: ($tr | tonumber), tput_rate_start: ($ts | tonumber), tput_rate_max: ($tm | tonumber),
 		  loss_target: 0.001, server_cpu: ($sc | tonumber), client_cpu: ($cc | tonumber),
-		  scheduling: (if $rt == "0" then "SCHED_OTHER (default)" else "SCHED_FIFO priority \($rt) (--rt)" end),
+		  scheduling: (if $rt != "0" then "SCHED_FIFO priority \($rt) (--rt)" elif $nice != "0" then "SCHED_OTHER at nice \($nice) (--nice)" else "SCHED_OTHER, nice 0 (default)" end),
 		  baseline: "kernel-block", timestamps: "CLOCK_MONOTONIC in the client at send and at receive (user space to user space)"}')" \
 	'{schema: "xlane-latency/1", generated_utc: (now | todate), command: $cmd, quick: $quick,
 	  fingerprint: $fp[0], config: $cfg, servers: [inputs], cold_path_tax: $tax, skipped: $skipped}' \

@@ -116,7 +116,8 @@ double xl_hist_mean(const struct xl_hist *h)
 }
 
 int xl_hist_foreach_bucket(const struct xl_hist *h,
-			   int (*fn)(uint64_t value, uint64_t count, uint64_t cumulative, void *ctx),
+			   int (*fn)(uint64_t value, uint64_t count, uint64_t cumulative,
+				     void *ctx),
 			   void *ctx)
 {
 	uint64_t cum = 0;

@@ -23,16 +23,16 @@
 extern "C" {
 #endif
 
-#define XL_HIST_SUB_BITS 7
+#define XL_HIST_SUB_BITS  7
 #define XL_HIST_SUB_COUNT (1u << XL_HIST_SUB_BITS)
 /* exact buckets [0, 2*SUB) plus SUB buckets for each shift 1..(63 - SUB_BITS) */
 #define XL_HIST_BUCKETS ((64 - XL_HIST_SUB_BITS) * XL_HIST_SUB_COUNT + XL_HIST_SUB_COUNT)
 
 struct xl_hist {
-	uint64_t count;			    /**< values recorded */
-	uint64_t min;			    /**< exact minimum (UINT64_MAX when empty) */
-	uint64_t max;			    /**< exact maximum (0 when empty) */
-	long double sum;		    /**< exact sum, for the mean */
+	uint64_t count;			   /**< values recorded */
+	uint64_t min;			   /**< exact minimum (UINT64_MAX when empty) */
+	uint64_t max;			   /**< exact maximum (0 when empty) */
+	long double sum;		   /**< exact sum, for the mean */
 	uint64_t buckets[XL_HIST_BUCKETS]; /**< counts per bucket */
 };
 
@@ -103,7 +103,8 @@ double xl_hist_mean(const struct xl_hist *h);
  * @return 0, or the first non-zero value @p fn returned.
  */
 int xl_hist_foreach_bucket(const struct xl_hist *h,
-			   int (*fn)(uint64_t value, uint64_t count, uint64_t cumulative, void *ctx),
+			   int (*fn)(uint64_t value, uint64_t count, uint64_t cumulative,
+				     void *ctx),
 			   void *ctx);
 
 #ifdef __cplusplus

@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BATCH 32
-#define SOCK_BUF (4 << 20)
+#define BATCH	    32
+#define SOCK_BUF    (4 << 20)
 #define PROGRESS_NS 2000000000ull
 
 uint64_t lat_now_ns(void)
@@ -257,7 +257,7 @@ static void run_open(struct run *r)
 {
 	const struct lat_run_cfg *cfg = r->cfg;
 	struct lat_result *res = r->res;
-	struct xl_sched sc = { .t0_ns = r->t_start, .rate_pps = cfg->rate_pps };
+	struct xl_sched sc = {.t0_ns = r->t_start, .rate_pps = cfg->rate_pps};
 	uint64_t total = cfg->count, by_time, i = 0, now = r->t_start, last_tx = r->t_start;
 	/* hard stop even if the generator falls hopelessly behind its schedule */
 	uint64_t hard_end = r->t_start + cfg->duration_ns + cfg->duration_ns / 2 + 1000000000ull;
@@ -298,8 +298,8 @@ static void run_open(struct run *r)
 	 * probes it sent late still carry their full delay, measured from the schedule).
 	 */
 	if (i)
-		res->end_lag_ns = last_tx > xl_sched_due(&sc, i - 1) ? last_tx - xl_sched_due(&sc, i - 1)
-								     : 0;
+		res->end_lag_ns =
+			last_tx > xl_sched_due(&sc, i - 1) ? last_tx - xl_sched_due(&sc, i - 1) : 0;
 	res->generator_limited = i < total || res->end_lag_ns > cfg->duration_ns / 10 + 1000000;
 }
 
@@ -337,16 +337,17 @@ int lat_run(const struct lat_socks *s, const struct lat_run_cfg *cfg, struct lat
 			goto out;
 	}
 	for (k = 0; k < BATCH; k++) {
-		r->txv[k] = (struct iovec){ r->txbuf[k], cfg->size };
-		r->txm[k].msg_hdr = (struct msghdr){ .msg_iov = &r->txv[k], .msg_iovlen = 1 };
-		r->rxv[k] = (struct iovec){ r->rxbuf[k], XL_PROBE_MAX_SIZE };
-		r->rxm[k].msg_hdr = (struct msghdr){ .msg_iov = &r->rxv[k], .msg_iovlen = 1 };
+		r->txv[k] = (struct iovec){r->txbuf[k], cfg->size};
+		r->txm[k].msg_hdr = (struct msghdr){.msg_iov = &r->txv[k], .msg_iovlen = 1};
+		r->rxv[k] = (struct iovec){r->rxbuf[k], XL_PROBE_MAX_SIZE};
+		r->rxm[k].msg_hdr = (struct msghdr){.msg_iov = &r->rxv[k], .msg_iovlen = 1};
 	}
 	if (getrandom(&r->run_id, sizeof(r->run_id), 0) != sizeof(r->run_id))
 		r->run_id = (uint32_t)lat_now_ns();
 	if (cfg->wait == LAT_WAIT_BLOCK && !cfg->open_loop) {
-		struct timeval tv = { .tv_sec = (time_t)(cfg->timeout_ns / 1000000000u),
-				      .tv_usec = (suseconds_t)(cfg->timeout_ns % 1000000000u / 1000) };
+		struct timeval tv = {.tv_sec = (time_t)(cfg->timeout_ns / 1000000000u),
+				     .tv_usec =
+					     (suseconds_t)(cfg->timeout_ns % 1000000000u / 1000)};
 
 		for (f = 0; f < s->n; f++)
 			setsockopt(s->fd[f], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -378,7 +379,7 @@ int lat_run(const struct lat_socks *s, const struct lat_run_cfg *cfg, struct lat
 	if (res->elapsed_s > 0)
 		res->rx_pps = (double)res->received / res->elapsed_s;
 	if (cfg->wait == LAT_WAIT_BLOCK && !cfg->open_loop) {
-		struct timeval tv = { 0 };
+		struct timeval tv = {0};
 
 		for (f = 0; f < s->n; f++)
 			setsockopt(s->fd[f], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));

@@ -27,22 +27,22 @@ enum lat_wait {
 #define LAT_MAX_FLOWS 64
 
 struct lat_socks {
-	unsigned int n;		  /**< flows */
-	int fd[LAT_MAX_FLOWS];	  /**< connected UDP sockets, one source port each */
+	unsigned int n;		       /**< flows */
+	int fd[LAT_MAX_FLOWS];	       /**< connected UDP sockets, one source port each */
 	uint16_t sport[LAT_MAX_FLOWS]; /**< their source ports (host order) */
 };
 
 /** What one measurement asks for. */
 struct lat_run_cfg {
-	bool open_loop;	     /**< true: constant rate; false: ping-pong */
-	enum lat_wait wait;  /**< ping-pong only */
-	unsigned int size;   /**< UDP payload bytes */
-	uint64_t rate_pps;   /**< open loop only */
-	uint64_t count;	     /**< probe bound */
+	bool open_loop;	      /**< true: constant rate; false: ping-pong */
+	enum lat_wait wait;   /**< ping-pong only */
+	unsigned int size;    /**< UDP payload bytes */
+	uint64_t rate_pps;    /**< open loop only */
+	uint64_t count;	      /**< probe bound */
 	uint64_t duration_ns; /**< time bound for sending */
-	uint64_t timeout_ns; /**< ping-pong: give up on one probe after this */
-	uint64_t drain_ns;   /**< wait this long at most for late echoes at the end */
-	bool warmup;	     /**< probes are flagged warm-up and not recorded */
+	uint64_t timeout_ns;  /**< ping-pong: give up on one probe after this */
+	uint64_t drain_ns;    /**< wait this long at most for late echoes at the end */
+	bool warmup;	      /**< probes are flagged warm-up and not recorded */
 	const char *progress; /**< label for the stderr progress line, NULL for none */
 };
 

@@ -34,9 +34,9 @@
 #include <rte_udp.h>
 #include <rte_version.h>
 
-#define BURST 32
+#define BURST	32
 #define NB_MBUF 8191
-#define RING 1024
+#define RING	1024
 
 static volatile sig_atomic_t stop;
 
@@ -101,7 +101,7 @@ static inline void five_tuple_swap(struct rte_mbuf *m)
 
 static int port_init(uint16_t port, struct rte_mempool *mp)
 {
-	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_conf conf = {0};
 	struct rte_eth_dev_info info;
 	uint16_t nrx = RING, ntx = RING;
 	int ret;
@@ -130,7 +130,7 @@ static int port_init(uint16_t port, struct rte_mempool *mp)
 static int write_stats(const char *path, uint16_t port, uint64_t rx, uint64_t tx, uint64_t drop,
 		       uint64_t polls)
 {
-	struct rte_eth_stats es = { 0 };
+	struct rte_eth_stats es = {0};
 	char name[RTE_ETH_NAME_MAX_LEN] = "";
 	FILE *f = fopen(path, "w");
 
@@ -140,7 +140,8 @@ static int write_stats(const char *path, uint16_t port, uint64_t rx, uint64_t tx
 	rte_eth_dev_get_name_by_port(port, name);
 	fprintf(f,
 		"{\n  \"server\": \"dpdk_echo\",\n"
-		"  \"stands_in_for\": \"dpdk-testpmd --forward-mode=5tswap (not packaged by Debian)\",\n"
+		"  \"stands_in_for\": \"dpdk-testpmd --forward-mode=5tswap (not packaged by "
+		"Debian)\",\n"
 		"  \"dpdk_version\": \"%s\",\n  \"port\": \"%s\",\n  \"burst\": %d,\n"
 		"  \"rx\": %" PRIu64 ",\n  \"tx\": %" PRIu64 ",\n  \"tx_dropped\": %" PRIu64 ",\n"
 		"  \"polls\": %" PRIu64 ",\n  \"port_ipackets\": %" PRIu64 ",\n"
@@ -153,9 +154,8 @@ static int write_stats(const char *path, uint16_t port, uint64_t rx, uint64_t tx
 
 int main(int argc, char **argv)
 {
-	static const struct option lo[] = { { "max-seconds", 1, NULL, 't' },
-					    { "stats", 1, NULL, 's' },
-					    { 0 } };
+	static const struct option lo[] = {
+		{"max-seconds", 1, NULL, 't'}, {"stats", 1, NULL, 's'}, {0}};
 	struct rte_mbuf *pkts[BURST];
 	uint64_t rx = 0, tx = 0, drop = 0, polls = 0, end;
 	const char *stats = NULL;
@@ -179,7 +179,8 @@ int main(int argc, char **argv)
 			errno = 0;
 			max_s = strtoul(optarg, &e, 10);
 			if (errno || *e || !max_s || max_s > 86400) {
-				fprintf(stderr, "dpdk_echo: --max-seconds: bad value '%s'\n", optarg);
+				fprintf(stderr, "dpdk_echo: --max-seconds: bad value '%s'\n",
+					optarg);
 				goto fail;
 			}
 			break;
@@ -187,7 +188,8 @@ int main(int argc, char **argv)
 			stats = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: dpdk_echo EAL-ARGS -- [--max-seconds N] [--stats FILE]\n");
+			fprintf(stderr,
+				"usage: dpdk_echo EAL-ARGS -- [--max-seconds N] [--stats FILE]\n");
 			goto fail;
 		}
 	}
@@ -236,8 +238,9 @@ int main(int argc, char **argv)
 			rte_pktmbuf_free_bulk(pkts + sent, n - sent);
 		}
 	}
-	fprintf(stderr, "dpdk_echo: %" PRIu64 " received, %" PRIu64 " echoed, %" PRIu64
-			" dropped\n", rx, tx, drop);
+	fprintf(stderr,
+		"dpdk_echo: %" PRIu64 " received, %" PRIu64 " echoed, %" PRIu64 " dropped\n", rx,
+		tx, drop);
 	if (stats && write_stats(stats, port, rx, tx, drop, polls))
 		fprintf(stderr, "dpdk_echo: --stats %s: cannot write\n", stats);
 	rte_eth_dev_stop(port);

@@ -33,37 +33,56 @@ struct opt_desc {
 };
 
 enum {
-	O_SERVER = 'S', O_PORT = 'p', O_FLOWS = 'f', O_SIZE = 's', O_MODE = 'm', O_WAIT = 'w',
-	O_RATE = 'r', O_DURATION = 'd', O_COUNT = 'n', O_REPEAT = 'R', O_JSON = 'j', O_HELP = 'h',
-	O_RATES = 256, O_WARMUP, O_TIMEOUT, O_DRAIN, O_STEP, O_RATE_MAX, O_RATE_START, O_LOSS,
-	O_LABEL, O_CPU, O_QUIET,
+	O_SERVER = 'S',
+	O_PORT = 'p',
+	O_FLOWS = 'f',
+	O_SIZE = 's',
+	O_MODE = 'm',
+	O_WAIT = 'w',
+	O_RATE = 'r',
+	O_DURATION = 'd',
+	O_COUNT = 'n',
+	O_REPEAT = 'R',
+	O_JSON = 'j',
+	O_HELP = 'h',
+	O_RATES = 256,
+	O_WARMUP,
+	O_TIMEOUT,
+	O_DRAIN,
+	O_STEP,
+	O_RATE_MAX,
+	O_RATE_START,
+	O_LOSS,
+	O_LABEL,
+	O_CPU,
+	O_QUIET,
 };
 
 /* one table drives getopt_long and --help */
 static const struct opt_desc opts_desc[] = {
-	{ "server", 1, O_SERVER, "ADDR", "server IPv4 or IPv6 address (required)" },
-	{ "port", 1, O_PORT, "N", "server UDP port (7000)" },
-	{ "flows", 1, O_FLOWS, "N", "flows, one source port each, 1..64 (1)" },
-	{ "size", 1, O_SIZE, "BYTES", "UDP payload size, 40..1452 (64)" },
-	{ "mode", 1, O_MODE, "MODE", "pingpong | open | sweep | tput (pingpong)" },
-	{ "wait", 1, O_WAIT, "HOW", "pingpong wait: spin | block (spin)" },
-	{ "rate", 1, O_RATE, "PPS", "open: offered probes/s (10000)" },
-	{ "rates", 1, O_RATES, "LIST", "sweep: comma-separated offered rates" },
-	{ "rate-start", 1, O_RATE_START, "PPS", "tput: first offered rate (20000)" },
-	{ "rate-max", 1, O_RATE_MAX, "PPS", "tput: highest rate tried (4000000)" },
-	{ "loss-target", 1, O_LOSS, "RATIO", "tput: loss below this passes (0.001)" },
-	{ "step", 1, O_STEP, "SEC", "sweep/tput: seconds per offered rate (1)" },
-	{ "duration", 1, O_DURATION, "SEC", "pingpong/open: seconds per repetition (5)" },
-	{ "count", 1, O_COUNT, "N", "probe bound per repetition (10000000)" },
-	{ "warmup", 1, O_WARMUP, "SEC", "warm-up before measuring, not recorded (1)" },
-	{ "repeat", 1, O_REPEAT, "N", "repetitions, 1..20 (3)" },
-	{ "timeout-ms", 1, O_TIMEOUT, "MS", "pingpong: a probe is lost after this (100)" },
-	{ "drain-ms", 1, O_DRAIN, "MS", "wait at most this for late echoes (200)" },
-	{ "label", 1, O_LABEL, "NAME", "name of the server under test, for output" },
-	{ "cpu", 1, O_CPU, "N", "pin the client to this CPU" },
-	{ "json", 1, O_JSON, "FILE", "write every raw figure as JSON" },
-	{ "quiet", 0, O_QUIET, NULL, "no progress on stderr" },
-	{ "help", 0, O_HELP, NULL, "this text" },
+	{"server", 1, O_SERVER, "ADDR", "server IPv4 or IPv6 address (required)"},
+	{"port", 1, O_PORT, "N", "server UDP port (7000)"},
+	{"flows", 1, O_FLOWS, "N", "flows, one source port each, 1..64 (1)"},
+	{"size", 1, O_SIZE, "BYTES", "UDP payload size, 40..1452 (64)"},
+	{"mode", 1, O_MODE, "MODE", "pingpong | open | sweep | tput (pingpong)"},
+	{"wait", 1, O_WAIT, "HOW", "pingpong wait: spin | block (spin)"},
+	{"rate", 1, O_RATE, "PPS", "open: offered probes/s (10000)"},
+	{"rates", 1, O_RATES, "LIST", "sweep: comma-separated offered rates"},
+	{"rate-start", 1, O_RATE_START, "PPS", "tput: first offered rate (20000)"},
+	{"rate-max", 1, O_RATE_MAX, "PPS", "tput: highest rate tried (4000000)"},
+	{"loss-target", 1, O_LOSS, "RATIO", "tput: loss below this passes (0.001)"},
+	{"step", 1, O_STEP, "SEC", "sweep/tput: seconds per offered rate (1)"},
+	{"duration", 1, O_DURATION, "SEC", "pingpong/open: seconds per repetition (5)"},
+	{"count", 1, O_COUNT, "N", "probe bound per repetition (10000000)"},
+	{"warmup", 1, O_WARMUP, "SEC", "warm-up before measuring, not recorded (1)"},
+	{"repeat", 1, O_REPEAT, "N", "repetitions, 1..20 (3)"},
+	{"timeout-ms", 1, O_TIMEOUT, "MS", "pingpong: a probe is lost after this (100)"},
+	{"drain-ms", 1, O_DRAIN, "MS", "wait at most this for late echoes (200)"},
+	{"label", 1, O_LABEL, "NAME", "name of the server under test, for output"},
+	{"cpu", 1, O_CPU, "N", "pin the client to this CPU"},
+	{"json", 1, O_JSON, "FILE", "write every raw figure as JSON"},
+	{"quiet", 0, O_QUIET, NULL, "no progress on stderr"},
+	{"help", 0, O_HELP, NULL, "this text"},
 };
 #define N_OPTS (sizeof(opts_desc) / sizeof(opts_desc[0]))
 
@@ -151,8 +170,8 @@ static int parse_args(int argc, char **argv, struct lat_cli_cfg *c)
 
 	memset(lo, 0, sizeof(lo));
 	for (i = 0; i < N_OPTS; i++) {
-		lo[i] = (struct option){ opts_desc[i].name, opts_desc[i].has_arg, NULL,
-					 opts_desc[i].val };
+		lo[i] = (struct option){opts_desc[i].name, opts_desc[i].has_arg, NULL,
+					opts_desc[i].val};
 		if (opts_desc[i].val < 256) {
 			shortopts[k++] = (char)opts_desc[i].val;
 			if (opts_desc[i].has_arg)
@@ -341,8 +360,8 @@ int main(int argc, char **argv)
 	}
 	err = lat_socks_open(&socks, cfg.flows, (struct sockaddr *)&cfg.dst, cfg.dst_len);
 	if (err) {
-		fprintf(stderr, "lat_client: sockets towards %s port %u: %s\n", cfg.server, cfg.port,
-			strerror(-err));
+		fprintf(stderr, "lat_client: sockets towards %s port %u: %s\n", cfg.server,
+			cfg.port, strerror(-err));
 		return EXIT_FAILURE;
 	}
 	rep = lat_report_create(&cfg);
@@ -363,7 +382,8 @@ int main(int argc, char **argv)
 
 		if (!f) {
 			err = -errno;
-			fprintf(stderr, "lat_client: --json %s: %s\n", cfg.json_path, strerror(errno));
+			fprintf(stderr, "lat_client: --json %s: %s\n", cfg.json_path,
+				strerror(errno));
 			goto out;
 		}
 		err = lat_report_json(rep, f);

@@ -38,10 +38,10 @@
 #endif
 
 #define MAX_BATCH 256
-#define BUF_SIZE 2048
+#define BUF_SIZE  2048
 
 enum echo_mode { ECHO_BLOCK = 0, ECHO_MMSG, ECHO_BUSYPOLL, ECHO_MODE_MAX };
-static const char *const mode_names[ECHO_MODE_MAX] = { "block", "mmsg", "busypoll" };
+static const char *const mode_names[ECHO_MODE_MAX] = {"block", "mmsg", "busypoll"};
 
 struct echo_cfg {
 	enum echo_mode mode;
@@ -76,10 +76,11 @@ static uint64_t now_s(void)
 
 static int open_socket(const struct echo_cfg *c, struct echo_stats *st)
 {
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(c->port),
-				  .sin6_addr = IN6ADDR_ANY_INIT };
+	struct sockaddr_in6 a = {.sin6_family = AF_INET6,
+				 .sin6_port = htons(c->port),
+				 .sin6_addr = IN6ADDR_ANY_INIT};
 	int fd, zero = 0, one = 1, buf = 4 << 20, v;
-	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
+	struct timeval tv = {.tv_sec = 0, .tv_usec = 200000};
 
 	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
 	if (fd < 0)
@@ -125,8 +126,8 @@ static void serve_block(int fd, const struct echo_cfg *c, struct echo_stats *st)
 	uint64_t end = now_s() + c->max_seconds;
 	struct sockaddr_in6 peer;
 	uint8_t buf[BUF_SIZE];
-	struct iovec iov = { buf, sizeof(buf) };
-	struct msghdr m = { .msg_name = &peer, .msg_iov = &iov, .msg_iovlen = 1 };
+	struct iovec iov = {buf, sizeof(buf)};
+	struct msghdr m = {.msg_name = &peer, .msg_iov = &iov, .msg_iovlen = 1};
 	ssize_t n;
 
 	while (!stop && now_s() < end) {
@@ -158,9 +159,9 @@ static void serve_mmsg(int fd, const struct echo_cfg *c, struct echo_stats *st, 
 	int n, i, sent, off;
 
 	for (i = 0; i < (int)c->batch; i++) {
-		iov[i] = (struct iovec){ bufs[i], BUF_SIZE };
-		m[i].msg_hdr = (struct msghdr){ .msg_name = &peers[i], .msg_iov = &iov[i],
-						.msg_iovlen = 1 };
+		iov[i] = (struct iovec){bufs[i], BUF_SIZE};
+		m[i].msg_hdr =
+			(struct msghdr){.msg_name = &peers[i], .msg_iov = &iov[i], .msg_iovlen = 1};
 	}
 	while (!stop) {
 		/* the clock is read only every 64k empty spins or after a blocking wake-up */
@@ -256,15 +257,18 @@ static int parse_uint(const char *opt, const char *s, unsigned long lo, unsigned
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "mode", 1, NULL, 'm' },	  { "port", 1, NULL, 'p' },
-		{ "batch", 1, NULL, 'b' },	  { "busy-poll-us", 1, NULL, 'B' },
-		{ "max-seconds", 1, NULL, 't' }, { "stats", 1, NULL, 's' },
-		{ "help", 0, NULL, 'h' },	  { 0 },
+		{"mode", 1, NULL, 'm'},	       {"port", 1, NULL, 'p'},
+		{"batch", 1, NULL, 'b'},       {"busy-poll-us", 1, NULL, 'B'},
+		{"max-seconds", 1, NULL, 't'}, {"stats", 1, NULL, 's'},
+		{"help", 0, NULL, 'h'},	       {0},
 	};
-	struct echo_cfg c = { .mode = ECHO_MODE_MAX, .port = 7000, .batch = 32, .busy_poll_us = 50,
-			      .max_seconds = 3600 };
-	struct echo_stats st = { 0 };
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct echo_cfg c = {.mode = ECHO_MODE_MAX,
+			     .port = 7000,
+			     .batch = 32,
+			     .busy_poll_us = 50,
+			     .max_seconds = 3600};
+	struct echo_stats st = {0};
+	struct sigaction sa = {.sa_handler = on_signal};
 	unsigned long v;
 	int o, fd, err;
 
@@ -277,7 +281,8 @@ int main(int argc, char **argv)
 					break;
 			if (c.mode == ECHO_MODE_MAX) {
 				fprintf(stderr,
-					"lat_echo_kernel: --mode: bad value '%s' (block, mmsg, busypoll)\n",
+					"lat_echo_kernel: --mode: bad value '%s' (block, mmsg, "
+					"busypoll)\n",
 					optarg);
 				return EXIT_FAILURE;
 			}

@@ -18,7 +18,7 @@
 #include "table.h"
 
 #define MAX_ROWS 256
-#define NLAT 14
+#define NLAT	 14
 
 struct row {
 	char kind[8], server[64], run[64];
@@ -26,8 +26,8 @@ struct row {
 	unsigned int n;
 };
 
-static const char *const lat_cols[] = { "min", "p50", "p90", "p99", "p99.9", "p99.99", "max",
-					"mean" };
+static const char *const lat_cols[] = {"min",	"p50",	  "p90", "p99",
+				       "p99.9", "p99.99", "max", "mean"};
 
 static int parse_line(char *line, struct row *r, unsigned int lineno)
 {
@@ -47,7 +47,8 @@ static int parse_line(char *line, struct row *r, unsigned int lineno)
 
 			r->v[field - 3] = strtod(tok, &end);
 			if (*end) {
-				fprintf(stderr, "lat_table: line %u: bad number '%s'\n", lineno, tok);
+				fprintf(stderr, "lat_table: line %u: bad number '%s'\n", lineno,
+					tok);
 				return -EINVAL;
 			}
 			r->n++;
@@ -92,7 +93,8 @@ static int print_lat(const struct row *rows, unsigned int n, const char *baselin
 
 	snprintf(title, sizeof(title),
 		 "round-trip latency in us (median of repetitions; p50/p99 spread in brackets); "
-		 "ratios: server / %s, same run", baseline);
+		 "ratios: server / %s, same run",
+		 baseline);
 	t = bench_table_new(title, 2 + 8 + 2 + 2 + 2);
 	if (!t)
 		return -errno;

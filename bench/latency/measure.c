@@ -40,8 +40,8 @@ static bool step_pass(const struct lat_cli_cfg *c, const struct lat_result *res)
 	       (double)res->lost <= c->loss_target * (double)res->sent && !res->generator_limited;
 }
 
-static int tput_search(const struct lat_cli_cfg *c, const struct lat_socks *s,
-		       struct lat_report *r, unsigned int rep, struct lat_result *res)
+static int tput_search(const struct lat_cli_cfg *c, const struct lat_socks *s, struct lat_report *r,
+		       unsigned int rep, struct lat_result *res)
 {
 	struct lat_run_cfg rc = base_run(c);
 	uint64_t rate = c->rate_start, good = 0, bad = 0;
@@ -66,16 +66,19 @@ static int tput_search(const struct lat_cli_cfg *c, const struct lat_socks *s,
 			if (err)
 				return err;
 			if (!c->quiet)
-				fprintf(stderr, "[%s] tput rep %u: %llu pps: generator fell behind, "
-						"trying again\n", c->label, rep + 1,
-					(unsigned long long)rate);
+				fprintf(stderr,
+					"[%s] tput rep %u: %llu pps: generator fell behind, "
+					"trying again\n",
+					c->label, rep + 1, (unsigned long long)rate);
 			continue;
 		}
 		err = lat_report_add(r, rep, rate, true, pass, res);
 		if (err)
 			return err;
 		if (!c->quiet)
-			fprintf(stderr, "[%s] tput rep %u: %llu pps offered, %.0f echoed/s, loss %.4f%%%s\n",
+			fprintf(stderr,
+				"[%s] tput rep %u: %llu pps offered, %.0f echoed/s, loss "
+				"%.4f%%%s\n",
 				c->label, rep + 1, (unsigned long long)rate, res->rx_pps,
 				res->sent ? 100.0 * (double)res->lost / (double)res->sent : 0.0,
 				res->generator_limited ? " (generator late)" : "");
@@ -112,7 +115,7 @@ static int tput_search(const struct lat_cli_cfg *c, const struct lat_socks *s,
 int lat_measure(const struct lat_cli_cfg *c, const struct lat_socks *s, struct lat_report *r)
 {
 	struct xl_hist *h = xl_hist_create();
-	struct lat_result res = { .hist = h };
+	struct lat_result res = {.hist = h};
 	struct lat_run_cfg rc = base_run(c);
 	char label[96];
 	unsigned int rep, k;
@@ -121,28 +124,31 @@ int lat_measure(const struct lat_cli_cfg *c, const struct lat_socks *s, struct l
 	if (!h)
 		return -errno;
 	snprintf(label, sizeof(label), "%s %s", c->label, lat_mode_name(c->mode));
-	err = warmup(c, s, &res, c->mode == LAT_MODE_TPUT    ? c->rate_start
-				 : c->mode == LAT_MODE_SWEEP ? c->rates[0]
-							     : c->rate);
+	err = warmup(c, s, &res,
+		     c->mode == LAT_MODE_TPUT	 ? c->rate_start
+		     : c->mode == LAT_MODE_SWEEP ? c->rates[0]
+						 : c->rate);
 	for (rep = 0; !err && rep < c->repeat; rep++) {
 		switch (c->mode) {
 		case LAT_MODE_PINGPONG:
 		case LAT_MODE_OPEN:
 			rc.progress = c->quiet ? NULL : label;
 			if (!c->quiet)
-				fprintf(stderr, "[%s] repetition %u/%u\n", label, rep + 1, c->repeat);
+				fprintf(stderr, "[%s] repetition %u/%u\n", label, rep + 1,
+					c->repeat);
 			err = lat_run(s, &rc, &res);
 			if (!err)
-				err = lat_report_add(r, rep, rc.open_loop ? c->rate : 0, false, true,
-						     &res);
+				err = lat_report_add(r, rep, rc.open_loop ? c->rate : 0, false,
+						     true, &res);
 			break;
 		case LAT_MODE_SWEEP:
 			rc.duration_ns = (uint64_t)(c->step_s * 1e9);
 			for (k = 0; !err && k < c->n_rates; k++) {
 				rc.rate_pps = c->rates[k];
 				if (!c->quiet)
-					fprintf(stderr, "[%s] rep %u/%u: %llu pps\n", label, rep + 1,
-						c->repeat, (unsigned long long)c->rates[k]);
+					fprintf(stderr, "[%s] rep %u/%u: %llu pps\n", label,
+						rep + 1, c->repeat,
+						(unsigned long long)c->rates[k]);
 				err = lat_run(s, &rc, &res);
 				if (!err)
 					err = lat_report_add(r, rep, c->rates[k], true,

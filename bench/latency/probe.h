@@ -25,17 +25,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define XL_PROBE_MAGIC 0x584c4c42u /* "XLLB" */
-#define XL_PROBE_F_WARMUP 0x1u	   /**< sent during warm-up: checked, not measured */
+#define XL_PROBE_MAGIC	  0x584c4c42u /* "XLLB" */
+#define XL_PROBE_F_WARMUP 0x1u	      /**< sent during warm-up: checked, not measured */
 
 /** The head of every probe payload (client host byte order, echoed untouched). */
 struct xl_probe_hdr {
-	uint32_t magic;	      /**< XL_PROBE_MAGIC */
-	uint32_t run_id;      /**< random per measurement: stale echoes of older runs are rejected */
-	uint16_t flow;	      /**< flow index (one UDP source port each) */
-	uint16_t flags;	      /**< XL_PROBE_F_* */
-	uint32_t pad;	      /**< zero */
-	uint64_t seq;	      /**< per-flow sequence number, from 0 */
+	uint32_t magic;	 /**< XL_PROBE_MAGIC */
+	uint32_t run_id; /**< random per measurement: stale echoes of older runs are rejected */
+	uint16_t flow;	 /**< flow index (one UDP source port each) */
+	uint16_t flags;	 /**< XL_PROBE_F_* */
+	uint32_t pad;	 /**< zero */
+	uint64_t seq;	 /**< per-flow sequence number, from 0 */
 	uint64_t intended_ns; /**< CLOCK_MONOTONIC time the schedule wanted it sent */
 	uint64_t tx_ns;	      /**< CLOCK_MONOTONIC time it was really handed to the kernel */
 };
@@ -49,10 +49,10 @@ void xl_probe_fill(void *buf, unsigned int size, uint32_t run_id, uint16_t flow,
 		   uint64_t intended_ns, uint64_t tx_ns, uint16_t flags);
 
 enum xl_probe_verdict {
-	XL_PROBE_OK = 0,     /**< intact probe of this run */
-	XL_PROBE_FOREIGN,    /**< not ours (bad magic or size) */
-	XL_PROBE_STALE,	     /**< ours but of another run */
-	XL_PROBE_CORRUPT,    /**< header fine, pattern damaged */
+	XL_PROBE_OK = 0,  /**< intact probe of this run */
+	XL_PROBE_FOREIGN, /**< not ours (bad magic or size) */
+	XL_PROBE_STALE,	  /**< ours but of another run */
+	XL_PROBE_CORRUPT, /**< header fine, pattern damaged */
 	XL_PROBE_VERDICT_MAX,
 };
 

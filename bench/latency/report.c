@@ -10,12 +10,11 @@
 #include "json.h"
 #include "table.h"
 
-const double lat_pct_values[LAT_NPCT] = { 0, 50, 90, 99, 99.9, 99.99, 100 };
-const char *const lat_pct_names[LAT_NPCT] = { "min", "p50", "p90", "p99", "p99.9", "p99.99",
-					      "max" };
+const double lat_pct_values[LAT_NPCT] = {0, 50, 90, 99, 99.9, 99.99, 100};
+const char *const lat_pct_names[LAT_NPCT] = {"min", "p50", "p90", "p99", "p99.9", "p99.99", "max"};
 
-#define MAX_POINTS (LAT_MAX_REPEAT * (LAT_MAX_STEPS > LAT_TPUT_MAX_STEPS ? LAT_MAX_STEPS \
-								      : LAT_TPUT_MAX_STEPS))
+#define MAX_POINTS \
+	(LAT_MAX_REPEAT * (LAT_MAX_STEPS > LAT_TPUT_MAX_STEPS ? LAT_MAX_STEPS : LAT_TPUT_MAX_STEPS))
 
 struct lat_report {
 	const struct lat_cli_cfg *cfg;
@@ -28,7 +27,7 @@ struct lat_report {
 	struct xl_hist *all; /* every repetition merged, for the HDR curve */
 };
 
-static const char *const mode_names[LAT_MODE_MAX] = { "pingpong", "open", "sweep", "tput" };
+static const char *const mode_names[LAT_MODE_MAX] = {"pingpong", "open", "sweep", "tput"};
 
 const char *lat_mode_name(enum lat_mode m)
 {
@@ -141,10 +140,11 @@ int lat_report_print(const struct lat_report *r, FILE *out)
 	unsigned int i;
 	int err;
 
-	snprintf(title, sizeof(title), "%s: %s%s%s, %u flow(s), %u-byte payload, to %s port %u (us)",
-		 c->label, lat_mode_name(c->mode),
-		 c->mode == LAT_MODE_PINGPONG ? (c->wait == LAT_WAIT_SPIN ? " spin" : " block") : "",
-		 "", c->flows, c->size, c->server, c->port);
+	snprintf(
+		title, sizeof(title), "%s: %s%s%s, %u flow(s), %u-byte payload, to %s port %u (us)",
+		c->label, lat_mode_name(c->mode),
+		c->mode == LAT_MODE_PINGPONG ? (c->wait == LAT_WAIT_SPIN ? " spin" : " block") : "",
+		"", c->flows, c->size, c->server, c->port);
 	t = bench_table_new(title, 4 + LAT_NPCT + 1);
 	if (!t)
 		return -errno;
@@ -292,9 +292,10 @@ int lat_report_json(const struct lat_report *r, FILE *out)
 	bench_json_kv_str(j, "schema", "xlane-latency-client/1");
 	bench_json_kv_str(j, "label", c->label);
 	bench_json_kv_str(j, "mode", lat_mode_name(c->mode));
-	bench_json_kv_str(j, "wait", c->mode == LAT_MODE_PINGPONG
-					     ? (c->wait == LAT_WAIT_SPIN ? "spin" : "block")
-					     : "spin");
+	bench_json_kv_str(j, "wait",
+			  c->mode == LAT_MODE_PINGPONG
+				  ? (c->wait == LAT_WAIT_SPIN ? "spin" : "block")
+				  : "spin");
 	bench_json_kv_str(j, "server", c->server);
 	bench_json_kv_uint(j, "port", c->port);
 	bench_json_kv_str(j, "family", c->dst.ss_family == AF_INET6 ? "ipv6" : "ipv4");
@@ -335,7 +336,7 @@ int lat_report_json(const struct lat_report *r, FILE *out)
 	bench_json_key(j, "hdr");
 	bench_json_arr_begin(j);
 	if (r->all->count) {
-		struct hdr_ctx ctx = { .j = j, .total = r->all->count };
+		struct hdr_ctx ctx = {.j = j, .total = r->all->count};
 
 		xl_hist_foreach_bucket(r->all, hdr_point, &ctx);
 	}

@@ -16,8 +16,8 @@
 
 #include "client.h"
 
-#define LAT_MAX_STEPS 64
-#define LAT_MAX_REPEAT 20
+#define LAT_MAX_STEPS	   64
+#define LAT_MAX_REPEAT	   20
 #define LAT_TPUT_MAX_STEPS 24 /* per repetition of the throughput search */
 
 enum lat_mode {
@@ -53,17 +53,17 @@ struct lat_cli_cfg {
 
 /** The reported percentiles, in this order everywhere. */
 #define LAT_NPCT 7
-extern const double lat_pct_values[LAT_NPCT];  /* 0, 50, 90, 99, 99.9, 99.99, 100 */
+extern const double lat_pct_values[LAT_NPCT];	  /* 0, 50, 90, 99, 99.9, 99.99, 100 */
 extern const char *const lat_pct_names[LAT_NPCT]; /* min, p50, ..., max */
 
 /** One measurement: a repetition, or one offered rate of a sweep / throughput search. */
 struct lat_point {
-	unsigned int rep;	  /**< repetition index */
-	uint64_t offered_pps;	  /**< open loop: offered rate; 0 for ping-pong */
-	struct lat_result res;	  /**< counts (res.hist is NULL here) */
+	unsigned int rep;	   /**< repetition index */
+	uint64_t offered_pps;	   /**< open loop: offered rate; 0 for ping-pong */
+	struct lat_result res;	   /**< counts (res.hist is NULL here) */
 	uint64_t pct_ns[LAT_NPCT]; /**< percentiles of this measurement */
 	double mean_ns;
-	bool pass;		  /**< throughput search: loss under target, generator on time */
+	bool pass; /**< throughput search: loss under target, generator on time */
 };
 
 struct lat_report;

@@ -21,8 +21,8 @@ static void *sim_main(void *arg)
 			continue; /* SO_RCVTIMEO: look at stop again */
 		sim->rx++;
 		if (sim->how == SIM_STALL && sim->rx == sim->every) {
-			struct timespec ts = { .tv_sec = sim->stall_ms / 1000,
-					       .tv_nsec = (long)(sim->stall_ms % 1000) * 1000000 };
+			struct timespec ts = {.tv_sec = sim->stall_ms / 1000,
+					      .tv_nsec = (long)(sim->stall_ms % 1000) * 1000000};
 
 			nanosleep(&ts, NULL);
 			sim->stalls++;
@@ -61,7 +61,7 @@ static void *sim_main(void *arg)
 
 int echo_sim_start(struct echo_sim *sim, struct lat_socks *s)
 {
-	struct timeval tv = { .tv_sec = 0, .tv_usec = 20000 };
+	struct timeval tv = {.tv_sec = 0, .tv_usec = 20000};
 	int sp[2], buf = 4 << 20, err;
 
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sp))

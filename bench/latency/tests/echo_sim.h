@@ -13,19 +13,19 @@
 #include "client.h"
 
 enum sim_behaviour {
-	SIM_ECHO = 0,	/* echo everything */
-	SIM_DROP,	/* drop every `every`-th datagram */
-	SIM_DUP,	/* echo every `every`-th datagram twice */
-	SIM_SWAP,	/* hold every `every`-th datagram back until after the next one */
-	SIM_CORRUPT,	/* damage the pattern of every `every`-th datagram */
-	SIM_STALL,	/* stop for stall_ms once, after `every` datagrams */
+	SIM_ECHO = 0, /* echo everything */
+	SIM_DROP,     /* drop every `every`-th datagram */
+	SIM_DUP,      /* echo every `every`-th datagram twice */
+	SIM_SWAP,     /* hold every `every`-th datagram back until after the next one */
+	SIM_CORRUPT,  /* damage the pattern of every `every`-th datagram */
+	SIM_STALL,    /* stop for stall_ms once, after `every` datagrams */
 };
 
 struct echo_sim {
 	enum sim_behaviour how;
 	unsigned int every;
 	unsigned int stall_ms;
-	int client_sndbuf;	/* if > 0: SO_SNDBUF of the client end (small: sends block) */
+	int client_sndbuf; /* if > 0: SO_SNDBUF of the client end (small: sends block) */
 	/* filled by the thread */
 	uint64_t rx, tx, dropped, duplicated, swapped, corrupted, stalls;
 	/* private */

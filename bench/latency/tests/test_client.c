@@ -39,11 +39,11 @@ struct counter_case {
 ParameterizedTestParameters(lat_client, counters)
 {
 	static struct counter_case cases[] = {
-		{ "clean echo", SIM_ECHO, 0 },
-		{ "drop every 10th", SIM_DROP, 10 },
-		{ "duplicate every 7th", SIM_DUP, 7 },
-		{ "swap every 9th with the next", SIM_SWAP, 9 },
-		{ "corrupt every 5th", SIM_CORRUPT, 5 },
+		{"clean echo", SIM_ECHO, 0},
+		{"drop every 10th", SIM_DROP, 10},
+		{"duplicate every 7th", SIM_DUP, 7},
+		{"swap every 9th with the next", SIM_SWAP, 9},
+		{"corrupt every 5th", SIM_CORRUPT, 5},
 	};
 
 	return cr_make_param_array(struct counter_case, cases, sizeof(cases) / sizeof(cases[0]));
@@ -53,8 +53,8 @@ ParameterizedTest(struct counter_case *c, lat_client, counters)
 {
 	uint64_t n = valgrind() ? 400 : 2000;
 	struct lat_run_cfg cfg = open_cfg(valgrind() ? 5000 : 20000, n);
-	struct echo_sim sim = { .how = c->how, .every = c->every };
-	struct lat_result res = { .hist = xl_hist_create() };
+	struct echo_sim sim = {.how = c->how, .every = c->every};
+	struct lat_result res = {.hist = xl_hist_create()};
 	struct lat_socks s;
 
 	cr_assert(res.hist);
@@ -84,9 +84,11 @@ Test(lat_client, server_stall_shows_in_open_loop_percentiles)
 	/* 20 % of the schedule falls inside the stall: the percentiles above p80 must carry it */
 	uint64_t rate = valgrind() ? 1000 : 5000, count = rate, stall_ms = 200;
 	struct lat_run_cfg cfg = open_cfg(rate, count);
-	struct echo_sim sim = { .how = SIM_STALL, .every = (unsigned int)(count / 4),
-				.stall_ms = (unsigned int)stall_ms, .client_sndbuf = 4096 };
-	struct lat_result res = { .hist = xl_hist_create() };
+	struct echo_sim sim = {.how = SIM_STALL,
+			       .every = (unsigned int)(count / 4),
+			       .stall_ms = (unsigned int)stall_ms,
+			       .client_sndbuf = 4096};
+	struct lat_result res = {.hist = xl_hist_create()};
 	struct lat_socks s;
 	uint64_t p50, p90, p99;
 
@@ -101,9 +103,10 @@ Test(lat_client, server_stall_shows_in_open_loop_percentiles)
 	p90 = xl_hist_percentile(res.hist, 90);
 	p99 = xl_hist_percentile(res.hist, 99);
 	cr_log_info("open loop: p50 %llu us, p90 %llu us, p99 %llu us, max lag %llu us, %llu sends "
-		    "refused while stalled", (unsigned long long)p50 / 1000,
-		    (unsigned long long)p90 / 1000, (unsigned long long)p99 / 1000,
-		    (unsigned long long)res.max_lag_ns / 1000, (unsigned long long)res.send_errors);
+		    "refused while stalled",
+		    (unsigned long long)p50 / 1000, (unsigned long long)p90 / 1000,
+		    (unsigned long long)p99 / 1000, (unsigned long long)res.max_lag_ns / 1000,
+		    (unsigned long long)res.send_errors);
 	cr_assert_lt(p50, stall_ms * 1000000 / 4, "p50 %llu ns: most probes were not stalled",
 		     (unsigned long long)p50);
 	cr_assert_geq(p90, stall_ms * 1000000 / 4, "p90 %llu ns hides a %llu ms stall",
@@ -123,9 +126,9 @@ Test(lat_client, closed_loop_hides_the_same_stall)
 		.timeout_ns = 2ull * 1000000000u,
 		.drain_ns = 100ull * 1000000u,
 	};
-	struct echo_sim sim = { .how = SIM_STALL, .every = (unsigned int)(cfg.count / 4),
-				.stall_ms = 200 };
-	struct lat_result res = { .hist = xl_hist_create() };
+	struct echo_sim sim = {
+		.how = SIM_STALL, .every = (unsigned int)(cfg.count / 4), .stall_ms = 200};
+	struct lat_result res = {.hist = xl_hist_create()};
 	struct lat_socks s;
 
 	cr_assert(res.hist);
@@ -144,11 +147,14 @@ Test(lat_client, pingpong_blocking_and_spinning_both_measure)
 	enum lat_wait w;
 
 	for (w = LAT_WAIT_SPIN; w <= LAT_WAIT_BLOCK; w++) {
-		struct lat_run_cfg cfg = { .size = 200, .wait = w, .count = 500,
-					   .duration_ns = 5ull * 1000000000u,
-					   .timeout_ns = 1000000000u, .drain_ns = 50000000u };
-		struct echo_sim sim = { .how = SIM_ECHO };
-		struct lat_result res = { .hist = xl_hist_create() };
+		struct lat_run_cfg cfg = {.size = 200,
+					  .wait = w,
+					  .count = 500,
+					  .duration_ns = 5ull * 1000000000u,
+					  .timeout_ns = 1000000000u,
+					  .drain_ns = 50000000u};
+		struct echo_sim sim = {.how = SIM_ECHO};
+		struct lat_result res = {.hist = xl_hist_create()};
 		struct lat_socks s;
 
 		cr_assert(res.hist);
@@ -167,8 +173,8 @@ Test(lat_client, pingpong_blocking_and_spinning_both_measure)
 
 Test(lat_client, bad_configuration_is_rejected)
 {
-	struct lat_result res = { .hist = xl_hist_create() };
-	struct lat_socks s = { .n = 1, .fd = { -1 } };
+	struct lat_result res = {.hist = xl_hist_create()};
+	struct lat_socks s = {.n = 1, .fd = {-1}};
 	struct lat_run_cfg cfg = open_cfg(1000, 10);
 
 	cr_assert(res.hist);

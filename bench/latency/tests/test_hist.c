@@ -66,12 +66,12 @@ static uint64_t gen_small(void)
 }
 
 static const struct dist dists[] = {
-	{ "latency-like", gen_latency },
-	{ "log-uniform over 64 bits", gen_uniform_wide },
-	{ "small exact values", gen_small },
+	{"latency-like", gen_latency},
+	{"log-uniform over 64 bits", gen_uniform_wide},
+	{"small exact values", gen_small},
 };
 
-static const double pcts[] = { 0, 1, 10, 25, 50, 75, 90, 99, 99.9, 99.99, 99.999, 100 };
+static const double pcts[] = {0, 1, 10, 25, 50, 75, 90, 99, 99.9, 99.99, 99.999, 100};
 
 Test(lat_hist, percentiles_within_1pct_of_sort)
 {
@@ -98,9 +98,9 @@ Test(lat_hist, percentiles_within_1pct_of_sort)
 			uint64_t want = sorted_pct(v, n, pcts[k]);
 			uint64_t got = xl_hist_percentile(h, pcts[k]);
 
-			cr_assert(rel_err(got, want) <= 0.01,
-				  "%s: p%g = %llu, sort says %llu", dists[d].name, pcts[k],
-				  (unsigned long long)got, (unsigned long long)want);
+			cr_assert(rel_err(got, want) <= 0.01, "%s: p%g = %llu, sort says %llu",
+				  dists[d].name, pcts[k], (unsigned long long)got,
+				  (unsigned long long)want);
 		}
 		cr_assert(rel_err((uint64_t)xl_hist_mean(h), (uint64_t)(sum / n)) < 1e-6,
 			  "%s: mean", dists[d].name);
@@ -120,7 +120,8 @@ Test(lat_hist, every_value_lands_in_a_narrow_bucket)
 		cr_assert_lt(b, XL_HIST_BUCKETS);
 		low = xl_hist_bucket_low(b, &width);
 		cr_assert(v >= low && v - low < width, "v=%llu bucket [%llu,+%llu)",
-			  (unsigned long long)v, (unsigned long long)low, (unsigned long long)width);
+			  (unsigned long long)v, (unsigned long long)low,
+			  (unsigned long long)width);
 		cr_assert(width == 1 || (double)width / (double)low <= 1.0 / XL_HIST_SUB_COUNT);
 	}
 	cr_assert_eq(xl_hist_bucket_of(UINT64_MAX), XL_HIST_BUCKETS - 1);

@@ -43,13 +43,28 @@ static int check(const char *path, const char *edit)
 static void make_doc(enum lat_mode mode, char *path, size_t len)
 {
 	struct lat_cli_cfg c = {
-		.server = "198.18.0.1", .port = 7000, .flows = 1, .size = 64, .mode = mode,
-		.wait = LAT_WAIT_BLOCK, .rate = 5000, .rate_start = 5000, .rate_max = 40000,
-		.loss_target = 0.001, .step_s = 0.05, .duration_s = 0.1, .count = 100000,
-		.warmup_s = 0.02, .repeat = 2, .timeout_ms = 100, .drain_ms = 50,
-		.label = "sim \"quoted\"", .cpu = -1, .quiet = true,
+		.server = "198.18.0.1",
+		.port = 7000,
+		.flows = 1,
+		.size = 64,
+		.mode = mode,
+		.wait = LAT_WAIT_BLOCK,
+		.rate = 5000,
+		.rate_start = 5000,
+		.rate_max = 40000,
+		.loss_target = 0.001,
+		.step_s = 0.05,
+		.duration_s = 0.1,
+		.count = 100000,
+		.warmup_s = 0.02,
+		.repeat = 2,
+		.timeout_ms = 100,
+		.drain_ms = 50,
+		.label = "sim \"quoted\"",
+		.cpu = -1,
+		.quiet = true,
 	};
-	struct echo_sim sim = { .how = SIM_ECHO };
+	struct echo_sim sim = {.how = SIM_ECHO};
 	struct lat_report *r;
 	struct lat_socks s;
 	FILE *f;
