@@ -438,7 +438,7 @@ int main(int argc, char **argv)
 #else
 	want_dpdk = false;
 	snprintf(r->dpdk_status, sizeof(r->dpdk_status),
-		 "not built (libdpdk was not found when pool_bench was configured)");
+		 "not built (libdpdk not found, or -Ddpdk_bench=disabled)");
 #endif
 
 	if (r->cfg.huge) {
