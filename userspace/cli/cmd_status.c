@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "control.h"
+#include "internal.h" /* xl_control_owner_pid() */
 #include "log.h"
 
 struct status_opts {
@@ -47,6 +48,13 @@ static int status_run(const void *cfgp)
 	ret = xl_stats_read(ctl, snap);
 	if (ret) {
 		xl_log_errno(ret, "status: %s", o->iface);
+		goto out;
+	}
+	if (!xl_control_owner_pid(o->iface)) {
+		printf("%s: xlane is not running (pins of pid %d were left behind; 'xlane detach "
+		       "%s' removes them)\n",
+		       o->iface, snap->pid, o->iface);
+		ret = -ENOENT;
 		goto out;
 	}
 	n_rules = xl_control_rule_list(ctl, NULL, 0);

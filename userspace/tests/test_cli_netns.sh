@@ -188,6 +188,7 @@ start_daemon
 kill -KILL "$dpid"
 wait "$dpid" 2>/dev/null
 dpid=
+expect 1 "$ifc: xlane is not running (pins of pid" -- status "$ifc"
 expect 0 "" -- detach "$ifc"
 checks=$((checks + 1))
 if ! ip link show dev "$ifc" | grep -q "prog/xdp" && [ ! -e "/sys/fs/bpf/xlane/$ifc" ]; then
