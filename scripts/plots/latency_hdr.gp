@@ -3,7 +3,8 @@
 #   datadir, run, servers (space-separated), out, subtitle, client
 set terminal pngcairo size 1100,650 font ",10"
 set output out
-set title sprintf("Round-trip latency by percentile, ping-pong with a %s client\n{/*0.8 %s}", client, subtitle)
+set termoption noenhanced
+set title sprintf("Round-trip latency by percentile, ping-pong with a %s client\n%s", client, subtitle)
 set logscale x 10
 set logscale y 10
 set xlabel "percentile"
@@ -12,4 +13,5 @@ set xtics ("0%%" 1, "90%%" 10, "99%%" 100, "99.9%%" 1000, "99.99%%" 10000, "99.9
 set grid xtics ytics mytics
 set key top left
 set xrange [1:*]
-plot for [s in servers] sprintf("%s/hdr-%s-%s.tsv", datadir, run, s) using 1:2 with steps lw 2 title s
+plot for [i=1:words(servers)] sprintf("%s/hdr-%s-%s.tsv", datadir, run, word(servers, i)) \
+         using 1:2 with steps lw 2 lc i title word(servers, i)

@@ -3,7 +3,8 @@
 # Variables: datafile (name, median, min, max per line), out, subtitle
 set terminal pngcairo size 1000,600 font ",10"
 set output out
-set title sprintf("Highest echo rate with less than 0.1%% loss (receive work on the server CPU)\n{/*0.8 %s}", subtitle)
+set termoption noenhanced
+set title sprintf("Highest echo rate with less than 0.1%% loss (receive work on the server CPU)\n%s", subtitle)
 set style fill solid 0.6 border -1
 set boxwidth 0.6
 set ylabel "echoed probes/s"
