@@ -437,7 +437,7 @@ void xl_cmd_help(FILE *f, const char *prog, const struct xl_command *cmd)
 	if (cmd->args && cmd->args->name) {
 		fprintf(f, "\nArguments:\n");
 		for (a = cmd->args; a && a->name; a++)
-			fprintf(f, "  %-24s %s\n", a->name, a->help);
+			fprintf(f, "  %-26s %s\n", a->name, a->help);
 	}
 	fprintf(f, "\nOptions:\n");
 	for (o = cmd->opts; o && o->name; o++) {
@@ -447,11 +447,11 @@ void xl_cmd_help(FILE *f, const char *prog, const struct xl_command *cmd)
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->metavar ? " " : "",
 				 o->metavar ? o->metavar : "");
-		fprintf(f, "  %-24s %s%s (default: %s)\n", left, o->help,
+		fprintf(f, "  %-26s %s%s (default: %s)\n", left, o->help,
 			o->kind == XL_OPT_STRV ? "; repeatable" : "", xl_opt_default_text(o));
 		for (e = o->enums; o->kind == XL_OPT_ENUM && e && e->name; e++)
-			fprintf(f, "  %-24s   %-8s %s\n", "", e->name, e->help);
+			fprintf(f, "  %-26s   %-8s %s\n", "", e->name, e->help);
 	}
-	fprintf(f, "  %-24s %s\n", "-h, --help", "show this help and exit");
+	fprintf(f, "  %-26s %s\n", "-h, --help", "show this help and exit");
 	fprintf(f, "\nSee xlane(8) for details and exit codes.\n");
 }
