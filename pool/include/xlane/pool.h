@@ -287,7 +287,7 @@ static inline struct xl_pool_cache_fast *xl_pool_fast_cache(struct xl_pool *pool
 {
 	struct xl_pool_cache_fast *c = (struct xl_pool_cache_fast *)(void *)cache;
 
-	if (c && c->pool == pool && !c->slow && objs)
+	if (__builtin_expect(c && c->pool == pool && !c->slow && objs, 1))
 		return c;
 	return (struct xl_pool_cache_fast *)0;
 }
@@ -304,7 +304,7 @@ static inline int xl_pool_get_bulk(struct xl_pool *pool, struct xl_pool_cache *c
 	struct xl_pool_cache_fast *c = xl_pool_fast_cache(pool, cache, objs);
 	unsigned int len;
 
-	if (c && n - 1 < c->len) { /* 1 <= n <= len */
+	if (__builtin_expect(c && n - 1 < c->len, 1)) { /* 1 <= n <= len */
 		len = c->len - n;
 		xl_pool_copy_ptrs(objs, &c->objs[len], n);
 		__atomic_store_n(&c->len, len, __ATOMIC_RELAXED);
@@ -325,7 +325,7 @@ static inline int xl_pool_get_burst(struct xl_pool *pool, struct xl_pool_cache *
 	struct xl_pool_cache_fast *c = xl_pool_fast_cache(pool, cache, objs);
 	unsigned int len;
 
-	if (c && n - 1 < c->len) {
+	if (__builtin_expect(c && n - 1 < c->len, 1)) {
 		len = c->len - n;
 		xl_pool_copy_ptrs(objs, &c->objs[len], n);
 		__atomic_store_n(&c->len, len, __ATOMIC_RELAXED);
@@ -349,7 +349,7 @@ static inline int xl_pool_put_bulk(struct xl_pool *pool, struct xl_pool_cache *c
 	struct xl_pool_cache_fast *c = xl_pool_fast_cache(pool, cache, objs);
 	unsigned int len;
 
-	if (c && n <= c->size && c->len + n <= c->flushthresh) {
+	if (__builtin_expect(c && n <= c->size && c->len + n <= c->flushthresh, 1)) {
 		len = c->len;
 		xl_pool_copy_ptrs(&c->objs[len], objs, n);
 		__atomic_store_n(&c->len, len + n, __ATOMIC_RELAXED);
