@@ -298,7 +298,8 @@ struct xl_cfg {
 	__u64 window_ns; /**< window length; 0 -> XL_DEFAULT_WINDOW_NS */
 	__u64 idle_ns; /**< read by user space only: demotion idle time; 0 -> XL_DEFAULT_IDLE_NS */
 	__u64 test_clock_ns; /**< "now" when XL_CFG_F_TEST_CLOCK is set */
-	__u32 hash_seed; /**< sketch hash seed (user space may randomize it) */
+	__u32 hash_seed; /**< sketch hash seed; randomize it before attaching (changing it while
+			     running only makes hot flows be measured again, see "Hot set") */
 	__u32 detector; /**< enum xl_detector; unknown values act as XL_DET_CMS */
 };
 _Static_assert(sizeof(struct xl_cfg) == 48, "xl_cfg layout");
