@@ -87,13 +87,20 @@ start_daemon() {
 	exit 1
 }
 
-# send PORT N: N identified UDP datagrams from the client; prints the number of correct echoes
+# send PORT N [4|6 [SPORT]]: N identified UDP datagrams from the client; prints the number of
+# correct echoes (payload intact, from the address and port they were sent to)
 send() {
-	ip netns exec "$cli_ns" python3 - "$XL_TB_CLI_IP4" "$XL_TB_SRV_IP4" "$1" "$2" <<'PY'
+	local fam=${3:-4} src=$XL_TB_CLI_IP4 dst=$XL_TB_SRV_IP4
+	if [ "$fam" = 6 ]; then
+		src=$XL_TB_CLI_IP6
+		dst=$XL_TB_SRV_IP6
+	fi
+	ip netns exec "$cli_ns" python3 - "$src" "$dst" "$1" "$2" "$fam" "${4:-0}" <<'PY'
 import socket, sys, time
 src, dst, port, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind((src, 0))
+fam = socket.AF_INET6 if sys.argv[5] == "6" else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_DGRAM)
+s.bind((src, int(sys.argv[6])))
 s.settimeout(0.2)
 good = 0
 deadline = time.monotonic() + 20
@@ -104,7 +111,7 @@ for i in range(n):
     s.sendto(msg, (dst, port))
     try:
         data, addr = s.recvfrom(2048)
-        good += data == msg and addr == (dst, port)
+        good += data == msg and addr[:2] == (dst, port)
     except (socket.timeout, ConnectionRefusedError):
         pass
 print(good)
@@ -143,6 +150,24 @@ else
 fi
 expect 0 "udp dport 7000 fast id 0  # hits $n" -- rule list "$ifc"
 
+# IPv6: an exact 5-tuple rule and a port rule limited to the server's IPv6 address
+expect 0 "added on $ifc: flow udp [$XL_TB_CLI_IP6]:6000 -> [$XL_TB_SRV_IP6]:7002 fast id 1" -- \
+	rule add "$ifc" flow udp "[$XL_TB_CLI_IP6]:6000" '->' "[$XL_TB_SRV_IP6]:7002"
+expect 0 "added on $ifc: udp dport 7003 daddr $XL_TB_SRV_IP6 fast id 2" -- \
+	rule add "$ifc" udp dport 7003 daddr "[$XL_TB_SRV_IP6]"
+k=50
+checks=$((checks + 1))
+got=$(send 7002 $k 6 6000)
+[ "$got" = "$k" ] && echo "ok   IPv6 exact rule: $k echoes of $k" || fail "IPv6 exact: $got of $k"
+checks=$((checks + 1))
+got=$(send 7003 $k 6)
+[ "$got" = "$k" ] && echo "ok   IPv6 port+daddr rule: $k echoes of $k" || fail "IPv6 port: $got of $k"
+expect 0 '"iface"' -- stats "$ifc" --json
+jqcheck ".steer.steered.exact == $k and .steer.steered.port == $n + $k"
+expect 0 "deleted on $ifc: id 1" -- rule del "$ifc" id 1
+expect 0 "deleted on $ifc: udp dport 7003 daddr $XL_TB_SRV_IP6 fast id 2" -- \
+	rule del "$ifc" udp dport 7003 daddr "$XL_TB_SRV_IP6"
+
 # delete by match: the port is no longer steered; the prefix PASS rule now decides
 expect 0 "deleted on $ifc: udp dport 7000 fast id 0" -- rule del "$ifc" udp dport 7000
 expect 1 "no such rule: udp dport 7000" -- rule del "$ifc" udp dport 7000
@@ -151,7 +176,7 @@ checks=$((checks + 1))
 got=$(send 7000 $m)
 [ "$got" = 0 ] && echo "ok   no echo after rule del" || fail "echoes after rule del: $got"
 expect 0 '"iface"' -- stats "$ifc" --json
-jqcheck ".steer.steered.port == $n"
+jqcheck ".steer.steered.port == $n + $k"
 jqcheck ".steer.passed.rule == $m"
 expect 0 "deleted on $ifc: id 9" -- rule del "$ifc" id 9
 expect 1 "no rule with id 9" -- rule del "$ifc" id 9
