@@ -42,6 +42,8 @@ envs=$("$here/testbed.sh" up "$name" --queues "$queues")
 wrap=()
 if [ "${XL_UNDER_VALGRIND:-0}" = 1 ]; then
 	wrap=("$here/vg.sh")
+	# bpf(2) attr false positives of memcheck (see the file)
+	export VALGRIND_OPTS="${VALGRIND_OPTS:-} --suppressions=$here/../userspace/tests/valgrind-bpf.supp"
 fi
 set +e
 # shellcheck disable=SC2086

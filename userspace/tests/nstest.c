@@ -19,6 +19,37 @@
 #include "nstest.h"
 
 static struct tb the_tb;
+static struct dthread *running[8];
+
+static void track(struct dthread *d, bool on)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		if (on ? !running[i] : running[i] == d) {
+			running[i] = on ? d : NULL;
+			return;
+		}
+}
+
+void nstest_fini(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		if (running[i]) {
+			running[i]->stop = 1;
+			pthread_join(running[i]->th, NULL);
+			running[i] = NULL;
+		}
+}
+
+bool under_valgrind(void)
+{
+	const char *v = getenv("XL_UNDER_VALGRIND");
+
+	return v && *v == '1';
+}
 
 const struct tb *tb_get(void)
 {
@@ -142,8 +173,10 @@ int dthread_start(struct dthread *d, unsigned int timeout_ms)
 		msleep(5);
 		waited += 5;
 	}
-	if (r == 1)
+	if (r == 1) {
+		track(d, true);
 		return 0;
+	}
 	if (r == 0) {
 		d->stop = 1;
 		pthread_join(d->th, NULL);
@@ -155,6 +188,7 @@ int dthread_start(struct dthread *d, unsigned int timeout_ms)
 
 int dthread_stop(struct dthread *d)
 {
+	track(d, false);
 	d->stop = 1;
 	pthread_join(d->th, NULL);
 	return d->ret;

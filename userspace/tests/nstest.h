@@ -56,6 +56,16 @@ void dthread_config(struct dthread *d, const struct tb *tb, enum xl_bind_mode mo
 /* Starts the thread, waits until serving (0) or failure (the -errno, with d->err). */
 int dthread_start(struct dthread *d, unsigned int timeout_ms);
 
+/*
+ * Stops every daemon thread still running (after a failed assertion): the .fini of every netns
+ * suite. A struct dthread must outlive the test body (static storage), since a failed assertion
+ * leaves the test function before dthread_stop().
+ */
+void nstest_fini(void);
+
+/* XL_UNDER_VALGRIND=1 (the meson 'valgrind' setup). */
+bool under_valgrind(void);
+
 /* Stops and joins; returns xl_daemon_run()'s result. */
 int dthread_stop(struct dthread *d);
 

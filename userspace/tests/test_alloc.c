@@ -256,7 +256,7 @@ static uint64_t drive(int fd, struct mmsghdr *msgs, struct xl_control *ctl,
 	return got;
 }
 
-Test(alloc, steady_state_no_malloc_no_page_fault, .timeout = 180)
+Test(alloc, steady_state_no_malloc_no_page_fault, .fini = nstest_fini, .timeout = 300)
 {
 	const struct tb *tb = tb_get();
 	static uint8_t frames[BURST][FRAME_LEN];
@@ -267,7 +267,7 @@ Test(alloc, steady_state_no_malloc_no_page_fault, .timeout = 180)
 	uint8_t smac[6], dmac[6];
 	struct sockaddr_ll ll = { 0 };
 	struct xl_control *ctl;
-	struct dthread d;
+	static struct dthread d;
 	int fd, sinks[NSPORT], ifindex, i, tmp;
 	uint64_t want = 1000000, got, tx = 0, sent, ms;
 	unsigned long a0, a1;

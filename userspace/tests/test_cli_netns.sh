@@ -246,5 +246,18 @@ for c in "run $ifc" "rule list $ifc" "stats $ifc"; do
 	fi
 done
 
+# not enough locked memory: root without CAP_IPC_LOCK (RLIMIT_MEMLOCK stays small)
+checks=$((checks + 1))
+out=$(timeout 20 setpriv --bounding-set=-ipc_lock --inh-caps=-ipc_lock "$xlane" run "$ifc" 2>&1)
+rc=$?
+if [ "$rc" = 1 ] && grep -q "not enough locked memory" <<<"$out"; then
+	echo "ok   without CAP_IPC_LOCK -> 1 ($out)"
+elif [ "$rc" = 124 ] || grep -q "xlane: ready" <<<"$out"; then
+	fail "without CAP_IPC_LOCK the UMEM was registered anyway (RLIMIT_MEMLOCK large?): $out"
+else
+	fail "without CAP_IPC_LOCK -> $rc: $out"
+fi
+expect 1 "$ifc: xlane is not running" -- status "$ifc"
+
 echo "test_cli_netns: $((checks - fails))/$checks checks passed"
 [ "$fails" -eq 0 ]

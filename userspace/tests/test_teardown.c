@@ -37,7 +37,7 @@ static void setup(void)
 	tb = tb_get();
 }
 
-TestSuite(teardown, .init = setup, .timeout = 60);
+TestSuite(teardown, .init = setup, .fini = nstest_fini, .timeout = 300);
 
 /* Forks a daemon process serving the echo port; returns once it is attached. */
 static pid_t spawn_daemon(void)
@@ -132,7 +132,7 @@ Test(teardown, sigkill_leaves_no_program_and_detach_cleans)
 Test(teardown, restart_right_after_sigkill)
 {
 	pid_t pid = spawn_daemon();
-	struct dthread d;
+	static struct dthread d;
 	struct xl_rule_spec rule = port_rule_any(1, PORT);
 	int st, ret;
 
@@ -151,7 +151,7 @@ Test(teardown, restart_right_after_sigkill)
 
 Test(teardown, second_instance_refused)
 {
-	struct dthread a, b;
+	static struct dthread a, b;
 
 	dthread_config(&a, tb, XL_BIND_AUTO);
 	cr_assert_eq(dthread_start(&a, 10000), 0, "%s", a.err);
@@ -165,7 +165,7 @@ Test(teardown, second_instance_refused)
 
 Test(teardown, iface_gone_is_noticed)
 {
-	struct dthread d;
+	static struct dthread d;
 	unsigned int t;
 
 	cr_assert_eq(tb_sh("ip link add xl-gone0 type veth peer name xl-gone1 && "
@@ -191,7 +191,7 @@ Test(teardown, missing_queue_socket_falls_back_to_kernel)
 	unsigned int q0[] = { 0 }, f, s, echoed = 0, kern = 0, i;
 	const unsigned int nflows = 16, rounds = 4;
 	uint8_t buf[2048];
-	struct dthread d;
+	static struct dthread d;
 	socklen_t al;
 	int fd[16], srv;
 
