@@ -31,6 +31,7 @@ struct run_opts {
 	int xdp_mode;
 	int bind_mode;
 	const char *fwd;
+	bool hugepages;
 };
 
 static const struct xl_positional run_args[] = {
@@ -179,6 +180,10 @@ static const struct xl_option run_opts_table[] = {
 	 .def = "auto",
 	 .help = "AF_XDP bind mode",
 	 .enums = bind_mode_enum},
+	{.name = "hugepages",
+	 .kind = XL_OPT_FLAG,
+	 .offset = O(hugepages),
+	 .help = "require 2 MiB hugepages for the UMEM"},
 	{.name = "fwd",
 	 .kind = XL_OPT_STR,
 	 .offset = O(fwd),
@@ -336,6 +341,7 @@ static int run_run(const void *cfgp)
 	rc.frame_size = (unsigned int)o->frame_size;
 	rc.xdp_mode = (enum xl_xdp_mode)o->xdp_mode;
 	rc.bind_mode = (enum xl_bind_mode)o->bind_mode;
+	rc.hugepages = o->hugepages;
 	rc.rules = rules;
 	rc.n_rules = o->rules.n;
 	rc.on_ready = on_ready;
