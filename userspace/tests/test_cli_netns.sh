@@ -246,6 +246,10 @@ for c in "run $ifc" "rule list $ifc" "stats $ifc"; do
 	fi
 done
 
+# queue out of range on the testbed's multi-queue veth
+q=${XL_TB_QUEUES:-2}
+expect 1 "xlane: run: queue $q out of range: $ifc has $q RX queues (0-$((q - 1)))" -- run "$ifc" --queues "0,$q"
+
 # not enough locked memory: root without CAP_IPC_LOCK (RLIMIT_MEMLOCK stays small)
 checks=$((checks + 1))
 out=$(timeout 20 setpriv --bounding-set=-ipc_lock --inh-caps=-ipc_lock "$xlane" run "$ifc" 2>&1)
