@@ -17,7 +17,7 @@ _Static_assert((XL_HOTC_SLOTS & (XL_HOTC_SLOTS - 1)) == 0, "XL_HOTC_SLOTS is a p
 
 enum xl_hot_verdict {
 	XL_HOT_NO = 0, /* not hot: XL_PASS_NO_MATCH */
-	XL_HOT_YES, /* steer via the hot set */
+	XL_HOT_YES,    /* steer via the hot set */
 };
 
 static __always_inline __u64 xl_mix64(__u64 x)
@@ -95,8 +95,8 @@ static __always_inline int xl_over(const struct xl_cfg *cfg, __u32 pkts, __u64 b
 	return pkts >= thr || (cfg->hot_bytes && bytes >= cfg->hot_bytes);
 }
 
-static __always_inline int xl_promote(struct xl_stats *st, const struct xl_flow_key *key,
-				      __u64 now, __u32 pkts, __u64 bytes)
+static __always_inline int xl_promote(struct xl_stats *st, const struct xl_flow_key *key, __u64 now,
+				      __u32 pkts, __u64 bytes)
 {
 	struct xl_hot_val nv = {
 		.promoted_ns = now,
@@ -112,8 +112,8 @@ static __always_inline int xl_promote(struct xl_stats *st, const struct xl_flow_
 
 /* XL_DET_CMS: the default path, see steer.h for the per-packet steps. */
 static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats *st,
-				      const struct xl_flow_key *key, __u32 len, const struct xl_win *w,
-				      __u64 now)
+				      const struct xl_flow_key *key, __u32 len,
+				      const struct xl_win *w, __u64 now)
 {
 	struct xl_cms_cell *c0, *c1;
 	struct xl_hotc_slot *slot;
@@ -172,8 +172,8 @@ confirm:
 
 /* XL_DET_LRU: xl_hot lookup on every packet, exact window counts in an LRU per-CPU hash. */
 static __always_inline int xl_hot_lru(const struct xl_cfg *cfg, struct xl_stats *st,
-				      const struct xl_flow_key *key, __u32 len, const struct xl_win *w,
-				      __u64 now)
+				      const struct xl_flow_key *key, __u32 len,
+				      const struct xl_win *w, __u64 now)
 {
 	struct xl_hot_val *hv = bpf_map_lookup_elem(&xl_hot, key);
 	struct xl_lru_cnt *c;
@@ -184,7 +184,7 @@ static __always_inline int xl_hot_lru(const struct xl_cfg *cfg, struct xl_stats 
 	}
 	c = bpf_map_lookup_elem(&xl_lrudet, key);
 	if (!c) {
-		struct xl_lru_cnt n = { .epoch = w->epoch, .pkts = 1, .bytes = len };
+		struct xl_lru_cnt n = {.epoch = w->epoch, .pkts = 1, .bytes = len};
 
 		if (bpf_map_update_elem(&xl_lrudet, key, &n, BPF_ANY))
 			return XL_HOT_NO;

@@ -78,7 +78,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, XL_CMS_ROWS * XL_CMS_WIDTH);
+	__uint(max_entries, XL_CMS_ROWS *XL_CMS_WIDTH);
 	__type(key, __u32);
 	__type(value, struct xl_cms_cell);
 } xl_cms SEC(".maps");

@@ -23,23 +23,23 @@
  * Largest offset a header may start at. XDP frames (linear part) are smaller than a page, so
  * this bound never changes a verdict; it only gives the verifier a range for variable offsets.
  */
-#define XL_MAX_OFF 0x3fffU
+#define XL_MAX_OFF	0x3fffU
 
-#define XL_ETH_P_8021Q 0x8100
+#define XL_ETH_P_8021Q	0x8100
 #define XL_ETH_P_8021AD 0x88A8
-#define XL_ETH_P_IP 0x0800
-#define XL_ETH_P_IPV6 0x86DD
+#define XL_ETH_P_IP	0x0800
+#define XL_ETH_P_IPV6	0x86DD
 
-#define XL_NH_HOPOPTS 0
-#define XL_NH_ROUTING 43
-#define XL_NH_FRAGMENT 44
-#define XL_NH_DSTOPTS 60
+#define XL_NH_HOPOPTS	0
+#define XL_NH_ROUTING	43
+#define XL_NH_FRAGMENT	44
+#define XL_NH_DSTOPTS	60
 
 struct xl_pkt {
 	void *data;
 	void *data_end;
 	__u32 limit; /* offset of `end` (see steer.h) */
-	__u32 len; /* frame length (linear part) */
+	__u32 len;   /* frame length (linear part) */
 };
 
 /* Pointer to len bytes at off, or NULL if they do not all lie before `end`. */

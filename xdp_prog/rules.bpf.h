@@ -12,7 +12,7 @@
 
 struct xl_match {
 	const struct xl_rule *rule; /* NULL: no rule matched */
-	int via; /* enum xl_steer_via of the kind that matched */
+	int via;		    /* enum xl_steer_via of the kind that matched */
 };
 
 static __always_inline void xl_rule_hit(const struct xl_rule *r)
@@ -26,7 +26,7 @@ static __always_inline void xl_rule_hit(const struct xl_rule *r)
 
 static __always_inline struct xl_match xl_rules_match(__u32 flags, const struct xl_flow_key *key)
 {
-	struct xl_match m = { NULL, XL_VIA_EXACT };
+	struct xl_match m = {NULL, XL_VIA_EXACT};
 	const struct xl_rule *r;
 
 	if (flags & XL_CFG_F_RULES_EXACT) {
@@ -46,7 +46,7 @@ static __always_inline struct xl_match xl_rules_match(__u32 flags, const struct 
 		__builtin_memcpy(pk.daddr, key->daddr, sizeof(pk.daddr));
 		r = bpf_map_lookup_elem(&xl_port, &pk);
 		if (!r) {
-			struct xl_port_key any = { .proto = key->proto, .dport = key->dport };
+			struct xl_port_key any = {.proto = key->proto, .dport = key->dport};
 
 			r = bpf_map_lookup_elem(&xl_port, &any);
 		}
@@ -57,11 +57,11 @@ static __always_inline struct xl_match xl_rules_match(__u32 flags, const struct 
 		}
 	}
 	if (key->family == XL_FAMILY_V4 && (flags & XL_CFG_F_RULES_PFX4)) {
-		struct xl_pfx4_key k = { .prefixlen = 32, .addr = key->daddr[0] };
+		struct xl_pfx4_key k = {.prefixlen = 32, .addr = key->daddr[0]};
 
 		r = bpf_map_lookup_elem(&xl_pfx4, &k);
 	} else if (key->family == XL_FAMILY_V6 && (flags & XL_CFG_F_RULES_PFX6)) {
-		struct xl_pfx6_key k = { .prefixlen = 128 };
+		struct xl_pfx6_key k = {.prefixlen = 128};
 
 		__builtin_memcpy(k.addr, key->daddr, sizeof(k.addr));
 		r = bpf_map_lookup_elem(&xl_pfx6, &k);

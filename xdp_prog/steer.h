@@ -92,8 +92,8 @@
  * Only packets that reach step 5 are looked at. "now" is bpf_ktime_get_coarse_ns()
  * (CLOCK_MONOTONIC at tick resolution; re-read only when jiffies changed, so it may lag by one
  * tick), or xl_cfg.test_clock_ns when XL_CFG_F_TEST_CLOCK is set (deterministic tests under
- * BPF_PROG_TEST_RUN). All detector state is per CPU (RSS keeps a flow
- * on one queue, hence one CPU).
+ * BPF_PROG_TEST_RUN). All detector state is per CPU (RSS keeps a flow on one queue, hence one
+ * CPU).
  *
  * Windows (xl_win): a window starts at the first packet with now >= start + window_ns (window_ns
  * 0 -> XL_DEFAULT_WINDOW_NS) or now < start (clock moved back); windows are numbered by an epoch
@@ -101,12 +101,13 @@
  * XL_DEFAULT_IDLE_NS) is recomputed.
  *
  * Detector (XL_DET_CMS, default): a count-min sketch of XL_CMS_ROWS x XL_CMS_WIDTH cells
- * (xl_cms), indexed by two disjoint bit slices of a seeded 64-bit flow hash (xl_cfg.hash_seed; IPv6
- * addresses are XOR-folded to 32 bits first). A cell counts packets and bytes (frame length) of
- * the window in its epoch field (bytes saturate at 2^32 - 1, so hot_bytes above that never
- * triggers); a cell of an older epoch reads as zero (lazy reset, no clearing loop). Update is conservative: est = min(cells) + this packet, and each cell is raised to at
- * most est. Count-min never under-estimates, so a flow reaching a threshold on one CPU is always
- * promoted (recall 1); false positives come only from collisions.
+ * (xl_cms), indexed by two disjoint bit slices of a seeded 64-bit flow hash (xl_cfg.hash_seed;
+ * IPv6 addresses are XOR-folded to 32 bits first). A cell counts packets and bytes (frame
+ * length) of the window in its epoch field (bytes saturate at 2^32 - 1, so hot_bytes above that
+ * never triggers); a cell of an older epoch reads as zero (lazy reset, no clearing loop). Update
+ * is conservative: est = min(cells) + this packet, and each cell is raised to at most est.
+ * Count-min never under-estimates, so a flow reaching a threshold on one CPU is always promoted
+ * (recall 1); false positives come only from collisions.
  * Thresholds: est.pkts >= hot_pkts (0 -> XL_DEFAULT_HOT_PKTS), or hot_bytes != 0 and est.bytes >=
  * hot_bytes.
  *
@@ -135,8 +136,9 @@
  * For every frame: seen += 1 and exactly one of steered[via], passed[reason], fallbacks += 1,
  * so seen == sum(steered) + sum(passed) + fallbacks. fallbacks counts frames chosen for the
  * fast lane whose queue has no socket in xl_xsks (bpf_redirect_map returned XDP_PASS).
- * hot_promotions counts new xl_hot entries made by the program. Under BPF_PROG_TEST_RUN no
- * socket exists, so a steering decision shows as XDP_PASS plus fallbacks += 1.
+ * hot_promotions counts new xl_hot entries made by the program. Under BPF_PROG_TEST_RUN a queue
+ * usually has no socket, so a steering decision shows as XDP_PASS plus fallbacks += 1 (the
+ * tests bind one to a private loopback to see steered[] move).
  *
  * Concurrency: maps may be updated at any time while the program runs; a rule or config change
  * applies to the next packet. Counters are per CPU and written without atomics.
@@ -148,67 +150,67 @@
 
 /* ---- names and limits ---------------------------------------------------------------------- */
 
-#define XL_PROG_NAME "xl_steer" /**< XDP program (function and bpf_prog name) */
-#define XL_MAP_CFG "xl_cfg"
-#define XL_MAP_STATS "xl_stats"
-#define XL_MAP_XSKS "xl_xsks"
-#define XL_MAP_EXACT "xl_exact"
-#define XL_MAP_PORT "xl_port"
-#define XL_MAP_PFX4 "xl_pfx4"
-#define XL_MAP_PFX6 "xl_pfx6"
-#define XL_MAP_HITS "xl_hits"
-#define XL_MAP_HOT "xl_hot"
-#define XL_MAP_CMS "xl_cms"
-#define XL_MAP_WIN "xl_win"
-#define XL_MAP_HOTC "xl_hotc"
+#define XL_PROG_NAME  "xl_steer" /**< XDP program (function and bpf_prog name) */
+#define XL_MAP_CFG    "xl_cfg"
+#define XL_MAP_STATS  "xl_stats"
+#define XL_MAP_XSKS   "xl_xsks"
+#define XL_MAP_EXACT  "xl_exact"
+#define XL_MAP_PORT   "xl_port"
+#define XL_MAP_PFX4   "xl_pfx4"
+#define XL_MAP_PFX6   "xl_pfx6"
+#define XL_MAP_HITS   "xl_hits"
+#define XL_MAP_HOT    "xl_hot"
+#define XL_MAP_CMS    "xl_cms"
+#define XL_MAP_WIN    "xl_win"
+#define XL_MAP_HOTC   "xl_hotc"
 #define XL_MAP_LRUDET "xl_lrudet"
 
 /** Maps are pinned by their name in this directory (printf format, argument: interface name). */
-#define XL_PIN_ROOT "/sys/fs/bpf/xlane"
-#define XL_PIN_DIR_FMT XL_PIN_ROOT "/%s"
+#define XL_PIN_ROOT	     "/sys/fs/bpf/xlane"
+#define XL_PIN_DIR_FMT	     XL_PIN_ROOT "/%s"
 
-#define XL_MAX_QUEUES 64 /**< xl_xsks entries (RX queue indexes 0..63) */
-#define XL_EXACT_MAX 16384 /**< xl_exact entries */
-#define XL_PORT_MAX 16384 /**< xl_port entries */
-#define XL_PFX_MAX 16384 /**< xl_pfx4 and xl_pfx6 entries, each */
-#define XL_RULE_ID_MAX 65536 /**< rule ids are 0..XL_RULE_ID_MAX-1 (xl_hits index) */
-#define XL_HOT_MAX 16384 /**< hot set capacity (LRU) */
-#define XL_CMS_ROWS 2 /**< count-min sketch rows (hash functions) */
-#define XL_CMS_WIDTH 16384 /**< count-min sketch cells per row, power of two */
-#define XL_HOTC_SLOTS 4096 /**< hot set cache slots per CPU, power of two */
-#define XL_LRUDET_MAX 16384 /**< alternative LRU detector entries per CPU */
+#define XL_MAX_QUEUES	     64	   /**< xl_xsks entries (RX queue indexes 0..63) */
+#define XL_EXACT_MAX	     16384 /**< xl_exact entries */
+#define XL_PORT_MAX	     16384 /**< xl_port entries */
+#define XL_PFX_MAX	     16384 /**< xl_pfx4 and xl_pfx6 entries, each */
+#define XL_RULE_ID_MAX	     65536 /**< rule ids are 0..XL_RULE_ID_MAX-1 (xl_hits index) */
+#define XL_HOT_MAX	     16384 /**< hot set capacity (LRU) */
+#define XL_CMS_ROWS	     2	   /**< count-min sketch rows (hash functions) */
+#define XL_CMS_WIDTH	     16384 /**< count-min sketch cells per row, power of two */
+#define XL_HOTC_SLOTS	     4096  /**< hot set cache slots per CPU, power of two */
+#define XL_LRUDET_MAX	     16384 /**< alternative LRU detector entries per CPU */
 
-#define XL_VLAN_MAX 2 /**< VLAN tags accepted (802.1Q / 802.1ad, any mix) */
-#define XL_IPV6_EXT_MAX 6 /**< IPv6 extension headers walked */
+#define XL_VLAN_MAX	     2 /**< VLAN tags accepted (802.1Q / 802.1ad, any mix) */
+#define XL_IPV6_EXT_MAX	     6 /**< IPv6 extension headers walked */
 
-#define XL_DEFAULT_WINDOW_NS 100000000ULL /**< 100 ms measurement window */
-#define XL_DEFAULT_HOT_PKTS 1000 /**< promote at 1000 packets per window (10 kpps) */
-#define XL_DEFAULT_IDLE_NS 2000000000ULL /**< user space demotes after 2 s without packets */
+#define XL_DEFAULT_WINDOW_NS 100000000ULL  /**< 100 ms measurement window */
+#define XL_DEFAULT_HOT_PKTS  1000	   /**< promote at 1000 packets per window (10 kpps) */
+#define XL_DEFAULT_IDLE_NS   2000000000ULL /**< user space demotes after 2 s without packets */
 
 /* ---- enums ----------------------------------------------------------------------------------- */
 
 /** Why a frame went to the kernel (index into xl_stats.passed). Values are ABI: never renumber. */
 enum xl_pass_reason {
-	XL_PASS_NO_MATCH = 0, /**< parsed UDP/TCP, no rule matched, not hot */
-	XL_PASS_RULE = 1, /**< a rule with action XL_ACT_PASS matched */
-	XL_PASS_NOT_IP = 2, /**< EtherType neither IPv4 nor IPv6 (ARP, LLDP, ...) */
-	XL_PASS_VLAN_DEPTH = 3, /**< more than XL_VLAN_MAX VLAN tags */
-	XL_PASS_TRUNCATED = 4, /**< a header does not fit before `end` */
-	XL_PASS_BAD_IPV4 = 5, /**< version, IHL < 5, tot_len < IHL*4 or beyond the frame */
-	XL_PASS_BAD_IPV6 = 6, /**< version, payload_len beyond the frame */
-	XL_PASS_FRAGMENT = 7, /**< any IPv4 or IPv6 fragment (first ones included) */
+	XL_PASS_NO_MATCH = 0,	    /**< parsed UDP/TCP, no rule matched, not hot */
+	XL_PASS_RULE = 1,	    /**< a rule with action XL_ACT_PASS matched */
+	XL_PASS_NOT_IP = 2,	    /**< EtherType neither IPv4 nor IPv6 (ARP, LLDP, ...) */
+	XL_PASS_VLAN_DEPTH = 3,	    /**< more than XL_VLAN_MAX VLAN tags */
+	XL_PASS_TRUNCATED = 4,	    /**< a header does not fit before `end` */
+	XL_PASS_BAD_IPV4 = 5,	    /**< version, IHL < 5, tot_len < IHL*4 or beyond the frame */
+	XL_PASS_BAD_IPV6 = 6,	    /**< version, payload_len beyond the frame */
+	XL_PASS_FRAGMENT = 7,	    /**< any IPv4 or IPv6 fragment (first ones included) */
 	XL_PASS_IPV6_EXT_DEPTH = 8, /**< more than XL_IPV6_EXT_MAX extension headers */
-	XL_PASS_NOT_L4 = 9, /**< neither UDP nor TCP (ICMP, ICMPv6, ESP, AH, ...) */
-	XL_PASS_BAD_L4 = 10, /**< UDP length < 8 or beyond `end`; TCP data offset < 5 */
+	XL_PASS_NOT_L4 = 9,	    /**< neither UDP nor TCP (ICMP, ICMPv6, ESP, AH, ...) */
+	XL_PASS_BAD_L4 = 10,	    /**< UDP length < 8 or beyond `end`; TCP data offset < 5 */
 	XL_PASS_MAX = 11,
 };
 
 /** How a frame was chosen for the fast lane (index into xl_stats.steered). ABI values. */
 enum xl_steer_via {
-	XL_VIA_EXACT = 0, /**< exact 5-tuple rule */
-	XL_VIA_PORT = 1, /**< proto + dport (+ daddr) rule */
+	XL_VIA_EXACT = 0,  /**< exact 5-tuple rule */
+	XL_VIA_PORT = 1,   /**< proto + dport (+ daddr) rule */
 	XL_VIA_PREFIX = 2, /**< destination prefix rule */
-	XL_VIA_HOT = 3, /**< hot set (detected heavy flow) */
+	XL_VIA_HOT = 3,	   /**< hot set (detected heavy flow) */
 	XL_VIA_MAX = 4,
 };
 
@@ -233,13 +235,13 @@ enum xl_detector {
 };
 
 /** xl_cfg.flags */
-#define XL_CFG_F_HOT (1U << 0) /**< hot-flow detection and hot-set steering on */
+#define XL_CFG_F_HOT	     (1U << 0) /**< hot-flow detection and hot-set steering on */
 #define XL_CFG_F_RULES_EXACT (1U << 1) /**< consult xl_exact */
-#define XL_CFG_F_RULES_PORT (1U << 2) /**< consult xl_port */
-#define XL_CFG_F_RULES_PFX4 (1U << 3) /**< consult xl_pfx4 */
-#define XL_CFG_F_RULES_PFX6 (1U << 4) /**< consult xl_pfx6 */
-#define XL_CFG_F_TEST_CLOCK (1U << 5) /**< now = test_clock_ns (tests only) */
-#define XL_CFG_F_RULES_ALL                                                                         \
+#define XL_CFG_F_RULES_PORT  (1U << 2) /**< consult xl_port */
+#define XL_CFG_F_RULES_PFX4  (1U << 3) /**< consult xl_pfx4 */
+#define XL_CFG_F_RULES_PFX6  (1U << 4) /**< consult xl_pfx6 */
+#define XL_CFG_F_TEST_CLOCK  (1U << 5) /**< now = test_clock_ns (tests only) */
+#define XL_CFG_F_RULES_ALL \
 	(XL_CFG_F_RULES_EXACT | XL_CFG_F_RULES_PORT | XL_CFG_F_RULES_PFX4 | XL_CFG_F_RULES_PFX6)
 
 /* ---- structs --------------------------------------------------------------------------------- */
@@ -249,11 +251,11 @@ enum xl_detector {
  * words 1..3 are zero. All padding must be zero (keys are hashed bytewise).
  */
 struct xl_flow_key {
-	__u8 family; /**< XL_FAMILY_V4 or XL_FAMILY_V6 */
-	__u8 proto; /**< IPPROTO_UDP or IPPROTO_TCP */
-	__be16 sport; /**< BE */
-	__be16 dport; /**< BE */
-	__u16 pad; /**< zero */
+	__u8 family;	 /**< XL_FAMILY_V4 or XL_FAMILY_V6 */
+	__u8 proto;	 /**< IPPROTO_UDP or IPPROTO_TCP */
+	__be16 sport;	 /**< BE */
+	__be16 dport;	 /**< BE */
+	__u16 pad;	 /**< zero */
 	__be32 saddr[4]; /**< BE */
 	__be32 daddr[4]; /**< BE */
 };
@@ -261,9 +263,9 @@ _Static_assert(sizeof(struct xl_flow_key) == 40, "xl_flow_key layout");
 
 /** Key of xl_port. family XL_FAMILY_ANY with daddr all zero is the any-address rule. */
 struct xl_port_key {
-	__u8 family; /**< XL_FAMILY_ANY, XL_FAMILY_V4 or XL_FAMILY_V6 */
-	__u8 proto; /**< IPPROTO_UDP or IPPROTO_TCP */
-	__be16 dport; /**< BE */
+	__u8 family;	 /**< XL_FAMILY_ANY, XL_FAMILY_V4 or XL_FAMILY_V6 */
+	__u8 proto;	 /**< IPPROTO_UDP or IPPROTO_TCP */
+	__be16 dport;	 /**< BE */
 	__be32 daddr[4]; /**< BE; IPv4 in word 0, rest zero; all zero for XL_FAMILY_ANY */
 };
 _Static_assert(sizeof(struct xl_port_key) == 20, "xl_port_key layout");
@@ -271,20 +273,20 @@ _Static_assert(sizeof(struct xl_port_key) == 20, "xl_port_key layout");
 /** Key of xl_pfx4 (LPM trie). */
 struct xl_pfx4_key {
 	__u32 prefixlen; /**< 0..32, host order */
-	__be32 addr; /**< BE */
+	__be32 addr;	 /**< BE */
 };
 _Static_assert(sizeof(struct xl_pfx4_key) == 8, "xl_pfx4_key layout");
 
 /** Key of xl_pfx6 (LPM trie). */
 struct xl_pfx6_key {
 	__u32 prefixlen; /**< 0..128, host order */
-	__be32 addr[4]; /**< BE */
+	__be32 addr[4];	 /**< BE */
 };
 _Static_assert(sizeof(struct xl_pfx6_key) == 20, "xl_pfx6_key layout");
 
 /** Value of every rule map. */
 struct xl_rule {
-	__u32 id; /**< 0..XL_RULE_ID_MAX-1, unique across kinds; index of its xl_hits counter */
+	__u32 id;    /**< 0..XL_RULE_ID_MAX-1, unique across kinds; index of its xl_hits counter */
 	__u8 action; /**< enum xl_rule_action */
 	__u8 pad[3]; /**< zero */
 };
@@ -292,26 +294,26 @@ _Static_assert(sizeof(struct xl_rule) == 8, "xl_rule layout");
 
 /** The single xl_cfg entry. All-zero is valid: detection off, no rule kind consulted. */
 struct xl_cfg {
-	__u32 flags; /**< XL_CFG_F_* */
+	__u32 flags;	/**< XL_CFG_F_* */
 	__u32 hot_pkts; /**< promote at >= this many packets per window; 0 -> XL_DEFAULT_HOT_PKTS */
 	__u64 hot_bytes; /**< also promote at >= this many bytes per window; 0 -> no byte threshold */
 	__u64 window_ns; /**< window length; 0 -> XL_DEFAULT_WINDOW_NS */
 	__u64 idle_ns; /**< read by user space only: demotion idle time; 0 -> XL_DEFAULT_IDLE_NS */
 	__u64 test_clock_ns; /**< "now" when XL_CFG_F_TEST_CLOCK is set */
-	__u32 hash_seed; /**< sketch hash seed; randomize it before attaching (changing it while
+	__u32 hash_seed;     /**< sketch hash seed; randomize it before attaching (changing it while
 			     running only makes hot flows be measured again, see "Hot set") */
-	__u32 detector; /**< enum xl_detector; unknown values act as XL_DET_CMS */
+	__u32 detector;	     /**< enum xl_detector; unknown values act as XL_DET_CMS */
 };
 _Static_assert(sizeof(struct xl_cfg) == 48, "xl_cfg layout");
 
 /** The single xl_stats entry of one CPU. */
 struct xl_stats {
-	__u64 seen; /**< every frame the program ran on */
+	__u64 seen;		   /**< every frame the program ran on */
 	__u64 steered[XL_VIA_MAX]; /**< redirected to a socket, by enum xl_steer_via */
 	__u64 passed[XL_PASS_MAX]; /**< XDP_PASS, by enum xl_pass_reason */
-	__u64 fallbacks; /**< chosen for the fast lane, no socket on the queue: XDP_PASS */
+	__u64 fallbacks;      /**< chosen for the fast lane, no socket on the queue: XDP_PASS */
 	__u64 hot_promotions; /**< flows inserted into xl_hot by the detector */
-	__u64 reserved[3]; /**< zero; room to grow */
+	__u64 reserved[3];    /**< zero; room to grow */
 };
 _Static_assert(sizeof(struct xl_stats) == 8 * (1 + XL_VIA_MAX + XL_PASS_MAX + 2 + 3),
 	       "xl_stats layout");
@@ -320,17 +322,17 @@ _Static_assert(sizeof(struct xl_stats) == 8 * (1 + XL_VIA_MAX + XL_PASS_MAX + 2 
 struct xl_hot_val {
 	__u64 promoted_ns; /**< now at promotion (same clock as last_seen_ns) */
 	__u64 last_seen_ns; /**< now at the flow's first packet of the latest window it was seen in */
-	__u32 promo_pkts; /**< the estimate (packets in the window) that promoted it */
-	__u32 pad; /**< zero */
+	__u32 promo_pkts;   /**< the estimate (packets in the window) that promoted it */
+	__u32 pad;	    /**< zero */
 	__u64 promo_bytes; /**< the estimate (bytes in the window) that promoted it */
 };
 _Static_assert(sizeof(struct xl_hot_val) == 32, "xl_hot_val layout");
 
 /** Value of xl_cms: one count-min cell. */
 struct xl_cms_cell {
-	__u32 epoch; /**< window epoch of pkts/bytes; another epoch reads as zero */
-	__u32 pkts; /**< packets in that window */
-	__u32 bytes; /**< bytes in that window, saturating at 2^32 - 1 */
+	__u32 epoch;	 /**< window epoch of pkts/bytes; another epoch reads as zero */
+	__u32 pkts;	 /**< packets in that window */
+	__u32 bytes;	 /**< bytes in that window, saturating at 2^32 - 1 */
 	__u32 hot_epoch; /**< last epoch a hot flow using this cell was confirmed; 0 never */
 };
 _Static_assert(sizeof(struct xl_cms_cell) == 16, "xl_cms_cell layout");
@@ -338,25 +340,25 @@ _Static_assert(sizeof(struct xl_cms_cell) == 16, "xl_cms_cell layout");
 /** Value of xl_win: the per-CPU detector window and clock cache. */
 struct xl_win {
 	__u64 start_ns; /**< start of the current window */
-	__u32 epoch; /**< current window epoch, starts at 1 */
-	__u32 hold; /**< idle_ns / window_ns + 1, set when the window started */
-	__u64 jiffies; /**< jiffies when now_ns was read */
-	__u64 now_ns; /**< bpf_ktime_get_coarse_ns() at that jiffy */
+	__u32 epoch;	/**< current window epoch, starts at 1 */
+	__u32 hold;	/**< idle_ns / window_ns + 1, set when the window started */
+	__u64 jiffies;	/**< jiffies when now_ns was read */
+	__u64 now_ns;	/**< bpf_ktime_get_coarse_ns() at that jiffy */
 };
 _Static_assert(sizeof(struct xl_win) == 32, "xl_win layout");
 
 /** Value of xl_hotc: a flow confirmed hot in window `epoch` on this CPU. */
 struct xl_hotc_slot {
 	struct xl_flow_key key; /**< the flow */
-	__u32 epoch; /**< valid only while this is the current epoch; 0 empty */
-	__u32 pad; /**< zero */
+	__u32 epoch;		/**< valid only while this is the current epoch; 0 empty */
+	__u32 pad;		/**< zero */
 };
 _Static_assert(sizeof(struct xl_hotc_slot) == 48, "xl_hotc_slot layout");
 
 /** Value of xl_lrudet (XL_DET_LRU). */
 struct xl_lru_cnt {
 	__u32 epoch; /**< window epoch of the counts */
-	__u32 pkts; /**< packets in that window */
+	__u32 pkts;  /**< packets in that window */
 	__u64 bytes; /**< bytes in that window */
 };
 _Static_assert(sizeof(struct xl_lru_cnt) == 16, "xl_lru_cnt layout");

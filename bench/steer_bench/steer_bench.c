@@ -31,7 +31,7 @@
 #include "xl_steer_bpf.skel.h"
 
 #define RULES_PER_KIND 10000
-#define MAX_ROUNDS 101
+#define MAX_ROUNDS     101
 
 struct opts {
 	unsigned int repeat;
@@ -41,33 +41,33 @@ struct opts {
 };
 
 enum frame_kind { FR_UDP4, FR_UDP6, FR_NONIP, FR_MAX };
-static const char *const frame_names[FR_MAX] = { "ipv4_udp", "ipv6_udp", "non_ip" };
-static const char *const frame_titles[FR_MAX] = { "IPv4/UDP", "IPv6/UDP", "non-IP (ARP)" };
+static const char *const frame_names[FR_MAX] = {"ipv4_udp", "ipv6_udp", "non_ip"};
+static const char *const frame_titles[FR_MAX] = {"IPv4/UDP", "IPv6/UDP", "non-IP (ARP)"};
 
 /* One scenario: which program instance and which configuration. */
 struct scenario {
-	const char *name; /* JSON key */
+	const char *name;  /* JSON key */
 	const char *title; /* table label */
 	__u32 rules; /* XL_CFG_F_RULES_* consulted, on the instance with 10,000 rules of each kind */
-	int hot; /* detection on */
+	int hot;     /* detection on */
 	__u32 detector;
 	int warm_hot; /* promote the frame's flow before measuring (else threshold unreachable) */
 };
 
 static const struct scenario scenarios[] = {
-	{ "no_rules", "no rules, detection off", 0, 0, 0, 0 },
-	{ "exact_10k", "10k exact rules, no match", XL_CFG_F_RULES_EXACT, 0, 0, 0 },
-	{ "port_10k", "10k port rules, no match", XL_CFG_F_RULES_PORT, 0, 0, 0 },
-	{ "prefix_10k", "10k prefix rules/family, no match",
-	  XL_CFG_F_RULES_PFX4 | XL_CFG_F_RULES_PFX6, 0, 0, 0 },
-	{ "rules_10k", "10k rules/kind, no match", XL_CFG_F_RULES_ALL, 0, 0, 0 },
-	{ "cms_below", "detection cms, flow below threshold", 0, 1, XL_DET_CMS, 0 },
-	{ "cms_hot", "detection cms, hot flow", 0, 1, XL_DET_CMS, 1 },
-	{ "lru_below", "detection lru, flow below threshold", 0, 1, XL_DET_LRU, 0 },
-	{ "lru_hot", "detection lru, hot flow", 0, 1, XL_DET_LRU, 1 },
-	{ "full_cms_below", "10k rules/kind + cms, below threshold", XL_CFG_F_RULES_ALL, 1,
-	  XL_DET_CMS, 0 },
-	{ "full_cms_hot", "10k rules/kind + cms, hot flow", XL_CFG_F_RULES_ALL, 1, XL_DET_CMS, 1 },
+	{"no_rules", "no rules, detection off", 0, 0, 0, 0},
+	{"exact_10k", "10k exact rules, no match", XL_CFG_F_RULES_EXACT, 0, 0, 0},
+	{"port_10k", "10k port rules, no match", XL_CFG_F_RULES_PORT, 0, 0, 0},
+	{"prefix_10k", "10k prefix rules/family, no match",
+	 XL_CFG_F_RULES_PFX4 | XL_CFG_F_RULES_PFX6, 0, 0, 0},
+	{"rules_10k", "10k rules/kind, no match", XL_CFG_F_RULES_ALL, 0, 0, 0},
+	{"cms_below", "detection cms, flow below threshold", 0, 1, XL_DET_CMS, 0},
+	{"cms_hot", "detection cms, hot flow", 0, 1, XL_DET_CMS, 1},
+	{"lru_below", "detection lru, flow below threshold", 0, 1, XL_DET_LRU, 0},
+	{"lru_hot", "detection lru, hot flow", 0, 1, XL_DET_LRU, 1},
+	{"full_cms_below", "10k rules/kind + cms, below threshold", XL_CFG_F_RULES_ALL, 1,
+	 XL_DET_CMS, 0},
+	{"full_cms_hot", "10k rules/kind + cms, hot flow", XL_CFG_F_RULES_ALL, 1, XL_DET_CMS, 1},
 };
 #define N_SCEN (sizeof(scenarios) / sizeof(scenarios[0]))
 
@@ -78,7 +78,7 @@ struct bench {
 	struct xl_steer_bpf *ruled; /* 10,000 rules of each kind */
 	__u8 frames[FR_MAX][128];
 	__u32 frame_len[FR_MAX];
-	double pass_ns[FR_MAX]; /* median */
+	double pass_ns[FR_MAX];	   /* median */
 	double ns[N_SCEN][FR_MAX]; /* median */
 	double ns_min[N_SCEN][FR_MAX];
 	double pass_min[FR_MAX];
@@ -115,9 +115,9 @@ static int parse_uint(const char *opt, const char *s, unsigned long min, unsigne
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
-		{ "repeat", required_argument, NULL, 'r' }, { "rounds", required_argument, NULL, 'n' },
-		{ "cpu", required_argument, NULL, 'c' },    { "json", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },	    { NULL, 0, NULL, 0 },
+		{"repeat", required_argument, NULL, 'r'}, {"rounds", required_argument, NULL, 'n'},
+		{"cpu", required_argument, NULL, 'c'},	  {"json", required_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
 	};
 	unsigned long v;
 	int c;
@@ -186,7 +186,7 @@ static void put16(__u8 *p, __u16 v)
 
 static void build_frames(struct bench *b)
 {
-	static const __u8 macs[12] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 };
+	static const __u8 macs[12] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1};
 	const __u16 plen = 18;
 	__u8 *f, *ip, *udp;
 
@@ -245,7 +245,7 @@ static int fill_rules(struct xl_steer_bpf *s)
 		struct xl_port_key pk;
 		struct xl_pfx4_key p4;
 		struct xl_pfx6_key p6;
-		struct xl_rule r = { .action = (i % 10) ? XL_ACT_FAST : XL_ACT_PASS };
+		struct xl_rule r = {.action = (i % 10) ? XL_ACT_FAST : XL_ACT_PASS};
 
 		memset(&k, 0, sizeof(k));
 		k.family = (i & 1) ? XL_FAMILY_V6 : XL_FAMILY_V4;
@@ -414,7 +414,7 @@ static double median(double *v, unsigned int n)
 static int measure(struct bench *b)
 {
 	static double pass_v[FR_MAX][MAX_ROUNDS * N_SCEN], v[N_SCEN][FR_MAX][MAX_ROUNDS];
-	unsigned int np[FR_MAX] = { 0 }, r, i;
+	unsigned int np[FR_MAX] = {0}, r, i;
 	int pfd = bpf_program__fd(b->pass->progs.xl_pass), err, f;
 
 	for (f = 0; f < FR_MAX; f++) {
@@ -439,7 +439,8 @@ static int measure(struct bench *b)
 					err = run_prog(sfd, b->frames[f], b->frame_len[f],
 						       b->o.repeat, &v[i][f][r]);
 				if (err) {
-					fprintf(stderr, "steer_bench: PROG_TEST_RUN '%s' on %s: %s\n",
+					fprintf(stderr,
+						"steer_bench: PROG_TEST_RUN '%s' on %s: %s\n",
 						sc->name, frame_names[f], strerror(-err));
 					return err;
 				}
@@ -553,7 +554,8 @@ static int write_json(const struct bench *b, int cpu)
 			bench_json_kv_double(j, "ratio", ratio(b, i, f));
 			bench_json_kv_double(j, "ns_min", b->ns_min[i][f]);
 			bench_json_kv_double(j, "ratio_of_min",
-					     b->pass_min[f] > 0 ? b->ns_min[i][f] / b->pass_min[f] : 0);
+					     b->pass_min[f] > 0 ? b->ns_min[i][f] / b->pass_min[f]
+								: 0);
 			bench_json_obj_end(j);
 		}
 		bench_json_obj_end(j);
@@ -605,7 +607,8 @@ int main(int argc, char **argv)
 	b->ruled = xl_steer_bpf__open_and_load();
 	if (!b->pass || !b->plain || !b->ruled) {
 		err = -errno;
-		fprintf(stderr, "steer_bench: loading the BPF programs failed: %s\n", strerror(-err));
+		fprintf(stderr, "steer_bench: loading the BPF programs failed: %s\n",
+			strerror(-err));
 		goto out;
 	}
 	err = fill_rules(b->ruled);

@@ -23,7 +23,7 @@
 
 #include "xl_steer_bpf.skel.h"
 
-#define XSK_FRAMES 16
+#define XSK_FRAMES   16
 #define XSK_FRAME_SZ 4096
 
 struct xl_harness {
@@ -132,7 +132,8 @@ const char *xl_harness_skip_reason(void)
 		return reason[0] ? reason : NULL;
 	done = 1;
 	if (geteuid() != 0) {
-		snprintf(reason, sizeof(reason), "BPF tests need root (euid %u)", (unsigned)geteuid());
+		snprintf(reason, sizeof(reason), "BPF tests need root (euid %u)",
+			 (unsigned)geteuid());
 		return reason;
 	}
 	err = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_XDP, NULL);
@@ -165,8 +166,8 @@ int xl_harness_prog_fd(struct xl_harness *h)
 
 int xl_harness_xsk_attach(struct xl_harness *h)
 {
-	struct xdp_umem_reg mr = { 0 };
-	struct sockaddr_xdp sxdp = { 0 };
+	struct xdp_umem_reg mr = {0};
+	struct sockaddr_xdp sxdp = {0};
 	int ring = XSK_FRAMES, fd, ifindex;
 	__u32 q = 0;
 
@@ -224,7 +225,8 @@ int xl_harness_set_cfg(struct xl_harness *h, const struct xl_cfg *cfg)
 {
 	__u32 zero = 0;
 
-	return neg_errno(bpf_map_update_elem(bpf_map__fd(h->skel->maps.xl_cfg), &zero, cfg, BPF_ANY));
+	return neg_errno(
+		bpf_map_update_elem(bpf_map__fd(h->skel->maps.xl_cfg), &zero, cfg, BPF_ANY));
 }
 
 int xl_harness_get_cfg(struct xl_harness *h, struct xl_cfg *cfg)
@@ -440,7 +442,7 @@ static uint16_t csum16(const uint8_t *p, size_t n)
 
 int xl_harness_frame(const struct xl_flow_key *k, size_t payload, uint8_t *buf, size_t cap)
 {
-	static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 };
+	static const uint8_t macs[12] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1};
 	size_t l4 = k->proto == IPPROTO_TCP ? 20 : 8;
 	size_t l3 = k->family == XL_FAMILY_V6 ? 40 : 20;
 	size_t len = 14 + l3 + l4 + payload;
@@ -484,8 +486,7 @@ int xl_harness_frame(const struct xl_flow_key *k, size_t payload, uint8_t *buf, 
 	return (int)len;
 }
 
-int xl_harness_classify(struct xl_harness *h, const void *frame, size_t len,
-			struct xl_outcome *out)
+int xl_harness_classify(struct xl_harness *h, const void *frame, size_t len, struct xl_outcome *out)
 {
 	struct xl_stats a, b;
 	int err, i, moved = 0;

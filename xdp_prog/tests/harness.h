@@ -53,14 +53,14 @@ int xl_harness_run(struct xl_harness *h, const void *frame, size_t len, uint32_t
 /** What one frame did, derived from the counters (steer.h: exactly one moves per frame). */
 enum xl_outcome_kind {
 	XL_OUT_STEERED = 1, /**< steered[code], code = enum xl_steer_via */
-	XL_OUT_PASSED, /**< passed[code], code = enum xl_pass_reason */
-	XL_OUT_FALLBACK, /**< fallbacks; code = -1 */
+	XL_OUT_PASSED,	    /**< passed[code], code = enum xl_pass_reason */
+	XL_OUT_FALLBACK,    /**< fallbacks; code = -1 */
 };
 
 struct xl_outcome {
-	uint32_t retval; /**< XDP action returned */
-	int kind; /**< enum xl_outcome_kind */
-	int code; /**< see kind */
+	uint32_t retval;     /**< XDP action returned */
+	int kind;	     /**< enum xl_outcome_kind */
+	int code;	     /**< see kind */
 	uint32_t promotions; /**< hot_promotions delta */
 };
 
@@ -78,7 +78,8 @@ int xl_harness_stats(struct xl_harness *h, struct xl_stats *sum);
 int xl_harness_hits(struct xl_harness *h, uint32_t id, uint64_t *sum);
 
 /** @brief Add or replace a rule; these do not touch xl_cfg flags (use xl_harness_set_cfg). */
-int xl_harness_add_exact(struct xl_harness *h, const struct xl_flow_key *k, const struct xl_rule *r);
+int xl_harness_add_exact(struct xl_harness *h, const struct xl_flow_key *k,
+			 const struct xl_rule *r);
 int xl_harness_add_port(struct xl_harness *h, const struct xl_port_key *k, const struct xl_rule *r);
 int xl_harness_add_pfx4(struct xl_harness *h, const struct xl_pfx4_key *k, const struct xl_rule *r);
 int xl_harness_add_pfx6(struct xl_harness *h, const struct xl_pfx6_key *k, const struct xl_rule *r);

@@ -15,7 +15,7 @@
 #include "harness.h"
 
 #define IP4(a, b, c, d) (((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
-#define REPEAT 37 /* frames per test: an odd count that no stray increment reaches by accident */
+#define REPEAT		37 /* frames per test: an odd count that no stray increment reaches by accident */
 
 static struct xl_harness *h;
 
@@ -32,7 +32,8 @@ static void open_bpf(int with_xsk)
 		return;
 	err = xl_harness_xsk_attach(h);
 	if (err)
-		cr_skip_test("cannot bind an AF_XDP socket to a private loopback: %s", strerror(-err));
+		cr_skip_test("cannot bind an AF_XDP socket to a private loopback: %s",
+			     strerror(-err));
 }
 
 static void fini(void)
@@ -64,9 +65,9 @@ static size_t udp6(uint8_t *buf)
 
 static void set_cfg(uint32_t flags, uint32_t hot_pkts)
 {
-	struct xl_cfg cfg = { .flags = flags | XL_CFG_F_TEST_CLOCK,
-			      .hot_pkts = hot_pkts,
-			      .test_clock_ns = 1000000 };
+	struct xl_cfg cfg = {.flags = flags | XL_CFG_F_TEST_CLOCK,
+			     .hot_pkts = hot_pkts,
+			     .test_clock_ns = 1000000};
 
 	cr_assert_eq(xl_harness_set_cfg(h, &cfg), 0);
 }
@@ -92,12 +93,13 @@ static void expect_only(const uint8_t *frame, size_t len, const char *what, size
 			want = REPEAT;
 		if (f == offsetof(struct xl_stats, hot_promotions))
 			want = promotions;
-		cr_assert_eq(pb[i] - pa[i], want, "%s: counter at byte %zu moved by %llu, expected %llu",
-			     what, f, (unsigned long long)(pb[i] - pa[i]), (unsigned long long)want);
+		cr_assert_eq(pb[i] - pa[i], want,
+			     "%s: counter at byte %zu moved by %llu, expected %llu", what, f,
+			     (unsigned long long)(pb[i] - pa[i]), (unsigned long long)want);
 	}
 }
 
-#define PASSED(r) (offsetof(struct xl_stats, passed) + (r) * sizeof(uint64_t))
+#define PASSED(r)  (offsetof(struct xl_stats, passed) + (r) * sizeof(uint64_t))
 #define STEERED(v) (offsetof(struct xl_stats, steered) + (v) * sizeof(uint64_t))
 
 static void expect_pass_reason(const uint8_t *frame, size_t len, int reason)
@@ -119,7 +121,7 @@ Test(steer_counters, passed_rule)
 {
 	uint8_t f[256];
 	struct xl_flow_key k = flow4();
-	struct xl_rule r = { .id = 1, .action = XL_ACT_PASS };
+	struct xl_rule r = {.id = 1, .action = XL_ACT_PASS};
 
 	open_bpf(0);
 	set_cfg(XL_CFG_F_RULES_EXACT, 0);
@@ -129,7 +131,7 @@ Test(steer_counters, passed_rule)
 
 Test(steer_counters, passed_not_ip)
 {
-	uint8_t f[64] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x08, 0x06 };
+	uint8_t f[64] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x08, 0x06};
 
 	open_bpf(0);
 	memset(f + 14, 0, 28); /* an ARP body */
@@ -243,9 +245,9 @@ Test(steer_counters, passed_bad_l4)
 static void add_rule_of_kind(int via)
 {
 	struct xl_flow_key k = flow4();
-	struct xl_rule r = { .id = 9, .action = XL_ACT_FAST };
-	struct xl_port_key pk = { .proto = IPPROTO_UDP, .dport = k.dport };
-	struct xl_pfx4_key fk = { .prefixlen = 24, .addr = k.daddr[0] };
+	struct xl_rule r = {.id = 9, .action = XL_ACT_FAST};
+	struct xl_port_key pk = {.proto = IPPROTO_UDP, .dport = k.dport};
+	struct xl_pfx4_key fk = {.prefixlen = 24, .addr = k.daddr[0]};
 
 	switch (via) {
 	case XL_VIA_EXACT:
@@ -331,7 +333,7 @@ Test(steer_counters, seen_counts_every_frame_once)
 	open_bpf(0);
 	cr_assert_eq(xl_harness_run(h, f, udp4(f), 5, NULL, NULL), 0);
 	cr_assert_eq(xl_harness_run(h, f, 20, 7, NULL, NULL), 0); /* truncated */
-	f[12] = 0x88; /* LLDP */
+	f[12] = 0x88;						  /* LLDP */
 	f[13] = 0xcc;
 	cr_assert_eq(xl_harness_run(h, f, 60, 11, NULL, NULL), 0);
 	cr_assert_eq(xl_harness_stats(h, &st), 0);

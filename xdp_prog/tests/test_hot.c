@@ -15,10 +15,10 @@
 #include "harness.h"
 
 #define IP4(a, b, c, d) (((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
-#define T 10 /* packets per window */
-#define WIN 1000000000ULL /* 1 s windows */
-#define IDLE 3000000000ULL /* 3 s idle time: hold = 4 windows */
-#define T0 5000000000ULL
+#define T		10	      /* packets per window */
+#define WIN		1000000000ULL /* 1 s windows */
+#define IDLE		3000000000ULL /* 3 s idle time: hold = 4 windows */
+#define T0		5000000000ULL
 
 static struct xl_harness *h;
 static struct xl_cfg cfg;
@@ -34,7 +34,8 @@ static void open_bpf(uint32_t detector)
 	cr_assert_not_null(h, "xl_harness_open: %s", strerror(errno));
 	err = xl_harness_xsk_attach(h);
 	if (err)
-		cr_skip_test("cannot bind an AF_XDP socket to a private loopback: %s", strerror(-err));
+		cr_skip_test("cannot bind an AF_XDP socket to a private loopback: %s",
+			     strerror(-err));
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.flags = XL_CFG_F_HOT | XL_CFG_F_TEST_CLOCK;
 	cfg.hot_pkts = T;
@@ -91,7 +92,8 @@ static void send_n(const struct xl_flow_key *k, int n, int hot)
 	int i;
 
 	for (i = 0; i < n; i++)
-		cr_assert_eq(send1(k, NULL), hot, "packet %d of %d: hot %d expected", i + 1, n, hot);
+		cr_assert_eq(send1(k, NULL), hot, "packet %d of %d: hot %d expected", i + 1, n,
+			     hot);
 }
 
 static int is_hot(const struct xl_flow_key *k, struct xl_hot_val *v)
@@ -149,7 +151,7 @@ Test(steer_hot, window_resets_the_count)
 	open_bpf(XL_DET_CMS);
 	send_n(&k, T - 1, 0);
 	at(T0 + WIN - 1); /* still the same window */
-	at(T0 + WIN); /* a new window starts with the next packet */
+	at(T0 + WIN);	  /* a new window starts with the next packet */
 	send_n(&k, T - 1, 0);
 	cr_assert(!is_hot(&k, NULL), "T-1 packets in each of two windows must not promote");
 	cr_assert_eq(send1(&k, &promos), 1);

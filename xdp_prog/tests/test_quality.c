@@ -19,11 +19,11 @@
 
 #include "harness.h"
 
-#define FLOWS 100000
+#define FLOWS	100000
 #define PACKETS 1000000
-#define ZIPF_S 1.0
-#define SEED 0x5eedf10e5ULL
-#define SHRINK 10 /* under Valgrind */
+#define ZIPF_S	1.0
+#define SEED	0x5eedf10e5ULL
+#define SHRINK	10 /* under Valgrind */
 
 static struct xl_harness *h;
 
@@ -72,11 +72,11 @@ static struct result run_mix(uint32_t detector, uint32_t packets, uint32_t thr)
 {
 	double *cdf = calloc(FLOWS, sizeof(double));
 	uint32_t *count = calloc(FLOWS, sizeof(uint32_t));
-	struct xl_cfg cfg = { .flags = XL_CFG_F_HOT | XL_CFG_F_TEST_CLOCK,
-			      .hot_pkts = thr,
-			      .test_clock_ns = 1000000000ULL,
-			      .detector = detector };
-	struct result r = { 0 };
+	struct xl_cfg cfg = {.flags = XL_CFG_F_HOT | XL_CFG_F_TEST_CLOCK,
+			     .hot_pkts = thr,
+			     .test_clock_ns = 1000000000ULL,
+			     .detector = detector};
+	struct result r = {0};
 	uint64_t rng = seed();
 	double sum = 0;
 	uint32_t i;
@@ -139,10 +139,12 @@ static void check(uint32_t detector, const char *name, size_t mem)
 		thr /= SHRINK;
 	}
 	r = run_mix(detector, packets, thr);
-	printf("detector %s: %u packets, Zipf(%.1f) over %u flows, seed %#llx, threshold %u pkts/window:"
-	       " true hot %u, detected %u, precision %.4f, recall %.4f, memory %zu bytes (%d CPUs)\n",
-	       name, packets, ZIPF_S, FLOWS, (unsigned long long)seed(), thr, r.true_hot, r.detected,
-	       r.precision, r.recall, mem, xl_harness_ncpus());
+	printf("detector %s: %u packets, Zipf(%.1f) over %u flows, seed %#llx, threshold %u "
+	       "pkts/window:"
+	       " true hot %u, detected %u, precision %.4f, recall %.4f, memory %zu bytes (%d "
+	       "CPUs)\n",
+	       name, packets, ZIPF_S, FLOWS, (unsigned long long)seed(), thr, r.true_hot,
+	       r.detected, r.precision, r.recall, mem, xl_harness_ncpus());
 	fflush(stdout);
 	cr_assert_gt(r.true_hot, 10, "the mix must have a real hot set (got %u)", r.true_hot);
 	cr_assert_geq(r.precision, 0.95, "precision %.4f", r.precision);
@@ -163,8 +165,9 @@ Test(steer_quality, cms_zipf_precision_recall)
 Test(steer_quality, lru_zipf_precision_recall)
 {
 	size_t ncpu = (size_t)xl_harness_ncpus();
-	size_t mem = XL_LRUDET_MAX * (sizeof(struct xl_flow_key) + ncpu * sizeof(struct xl_lru_cnt)) +
-		     ncpu * sizeof(struct xl_win);
+	size_t mem =
+		XL_LRUDET_MAX * (sizeof(struct xl_flow_key) + ncpu * sizeof(struct xl_lru_cnt)) +
+		ncpu * sizeof(struct xl_win);
 
 	check(XL_DET_LRU, "lru", mem);
 }

@@ -29,7 +29,8 @@ static void open_bpf(void)
 	cr_assert_not_null(h, "xl_harness_open: %s", strerror(errno));
 	err = xl_harness_xsk_attach(h);
 	if (err)
-		cr_skip_test("cannot bind an AF_XDP socket to a private loopback: %s", strerror(-err));
+		cr_skip_test("cannot bind an AF_XDP socket to a private loopback: %s",
+			     strerror(-err));
 }
 
 static void fini(void)
@@ -40,14 +41,14 @@ static void fini(void)
 
 static void set_flags(uint32_t flags)
 {
-	struct xl_cfg cfg = { .flags = flags };
+	struct xl_cfg cfg = {.flags = flags};
 
 	cr_assert_eq(xl_harness_set_cfg(h, &cfg), 0);
 }
 
 static struct xl_rule rule(uint32_t id, uint8_t action)
 {
-	struct xl_rule r = { .id = id, .action = action };
+	struct xl_rule r = {.id = id, .action = action};
 
 	return r;
 }
@@ -59,8 +60,8 @@ static void add_exact(const struct xl_flow_key *k, uint32_t id, uint8_t act)
 	cr_assert_eq(xl_harness_add_exact(h, k, &r), 0);
 }
 
-static void add_port(uint8_t family, uint8_t proto, uint16_t dport, const __be32 *daddr, uint32_t id,
-		     uint8_t act)
+static void add_port(uint8_t family, uint8_t proto, uint16_t dport, const __be32 *daddr,
+		     uint32_t id, uint8_t act)
 {
 	struct xl_port_key k;
 	struct xl_rule r = rule(id, act);
@@ -76,7 +77,7 @@ static void add_port(uint8_t family, uint8_t proto, uint16_t dport, const __be32
 
 static void add_pfx4(uint32_t addr, uint32_t len, uint32_t id, uint8_t act)
 {
-	struct xl_pfx4_key k = { .prefixlen = len, .addr = htonl(addr) };
+	struct xl_pfx4_key k = {.prefixlen = len, .addr = htonl(addr)};
 	struct xl_rule r = rule(id, act);
 
 	cr_assert_eq(xl_harness_add_pfx4(h, &k, &r), 0);
@@ -84,7 +85,7 @@ static void add_pfx4(uint32_t addr, uint32_t len, uint32_t id, uint8_t act)
 
 static void add_pfx6(const __be32 *addr, uint32_t len, uint32_t id, uint8_t act)
 {
-	struct xl_pfx6_key k = { .prefixlen = len };
+	struct xl_pfx6_key k = {.prefixlen = len};
 	struct xl_rule r = rule(id, act);
 
 	memcpy(k.addr, addr, sizeof(k.addr));
@@ -145,8 +146,8 @@ TestSuite(steer_rules, .fini = fini, .timeout = 60);
 
 Test(steer_rules, exact_rule_matches_only_its_five_tuple)
 {
-	struct xl_flow_key k = xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1), IP4(198, 18, 1, 1),
-					       40000, 5000);
+	struct xl_flow_key k =
+		xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1), IP4(198, 18, 1, 1), 40000, 5000);
 	struct xl_flow_key other = k;
 
 	open_bpf();
@@ -178,8 +179,8 @@ Test(steer_rules, exact_rule_ipv6_tcp)
 
 Test(steer_rules, exact_pass_rule_is_an_exception)
 {
-	struct xl_flow_key k = xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1), IP4(198, 18, 1, 1),
-					       40000, 5000);
+	struct xl_flow_key k =
+		xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1), IP4(198, 18, 1, 1), 40000, 5000);
 
 	open_bpf();
 	set_flags(XL_CFG_F_RULES_EXACT);
@@ -189,8 +190,8 @@ Test(steer_rules, exact_pass_rule_is_an_exception)
 
 Test(steer_rules, unknown_action_acts_as_pass)
 {
-	struct xl_flow_key k = xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1), IP4(198, 18, 1, 1),
-					       40000, 5000);
+	struct xl_flow_key k =
+		xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1), IP4(198, 18, 1, 1), 40000, 5000);
 
 	open_bpf();
 	set_flags(XL_CFG_F_RULES_EXACT);
@@ -200,8 +201,8 @@ Test(steer_rules, unknown_action_acts_as_pass)
 
 Test(steer_rules, port_rule_any_address_both_families)
 {
-	struct xl_flow_key k4 = xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1),
-						IP4(198, 19, 200, 1), 1234, 4789);
+	struct xl_flow_key k4 =
+		xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1), IP4(198, 19, 200, 1), 1234, 4789);
 	struct xl_flow_key k6 = xl_harness_key6(IPPROTO_UDP, 5, 6, 1234, 4789);
 	struct xl_flow_key tcp = k4;
 	struct xl_flow_key port = k4;
@@ -219,8 +220,8 @@ Test(steer_rules, port_rule_any_address_both_families)
 
 Test(steer_rules, port_rule_with_address)
 {
-	struct xl_flow_key k = xl_harness_key4(IPPROTO_TCP, IP4(198, 18, 0, 1), IP4(198, 18, 9, 9),
-					       1234, 80);
+	struct xl_flow_key k =
+		xl_harness_key4(IPPROTO_TCP, IP4(198, 18, 0, 1), IP4(198, 18, 9, 9), 1234, 80);
 	struct xl_flow_key k6 = xl_harness_key6(IPPROTO_TCP, 1, 9, 1234, 80);
 	struct xl_flow_key other = k;
 
@@ -236,12 +237,12 @@ Test(steer_rules, port_rule_with_address)
 
 Test(steer_rules, prefix_rules_longest_match_wins)
 {
-	struct xl_flow_key in24 = xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1),
-						  IP4(198, 19, 7, 20), 1, 2);
-	struct xl_flow_key in16 = xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1),
-						  IP4(198, 19, 8, 20), 1, 2);
-	struct xl_flow_key out = xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1),
-						 IP4(198, 18, 8, 20), 1, 2);
+	struct xl_flow_key in24 =
+		xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1), IP4(198, 19, 7, 20), 1, 2);
+	struct xl_flow_key in16 =
+		xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1), IP4(198, 19, 8, 20), 1, 2);
+	struct xl_flow_key out =
+		xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1), IP4(198, 18, 8, 20), 1, 2);
 
 	open_bpf();
 	set_flags(XL_CFG_F_RULES_PFX4);
@@ -256,7 +257,7 @@ Test(steer_rules, prefix_rules_ipv6)
 {
 	struct xl_flow_key k = xl_harness_key6(IPPROTO_UDP, 1, 0x10, 1, 2);
 	struct xl_flow_key other = k;
-	__be32 p64[4] = { htonl(0x20010002), 0, 0, 0 };
+	__be32 p64[4] = {htonl(0x20010002), 0, 0, 0};
 
 	open_bpf();
 	set_flags(XL_CFG_F_RULES_PFX6);
@@ -278,8 +279,8 @@ Test(steer_rules, ipv4_prefix_does_not_match_ipv6)
 
 Test(steer_rules, rule_kind_flag_gates_lookup)
 {
-	struct xl_flow_key k = xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1), IP4(198, 18, 1, 1),
-					       40000, 5000);
+	struct xl_flow_key k =
+		xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1), IP4(198, 18, 1, 1), 40000, 5000);
 
 	open_bpf();
 	add_exact(&k, 40, XL_ACT_FAST);
@@ -299,45 +300,44 @@ Test(steer_rules, rule_kind_flag_gates_lookup)
 struct prec_case {
 	const char *name;
 	uint8_t exact, port_addr, port_any, pfx; /* 0 absent, else 1 + action */
-	int hot; /* flow promoted into the hot set first */
-	uint32_t decider; /* rule id expected to decide, 0 = hot set */
-	int steered; /* 1 steered, 0 PASS rule */
+	int hot;				 /* flow promoted into the hot set first */
+	uint32_t decider;			 /* rule id expected to decide, 0 = hot set */
+	int steered;				 /* 1 steered, 0 PASS rule */
 	int via;
 };
 
 static const struct prec_case prec_cases[] = {
-	{ "exact PASS over port FAST", 1 + XL_ACT_PASS, 0, 1 + XL_ACT_FAST, 0, 0, 101, 0, 0 },
-	{ "exact FAST over prefix PASS", 1 + XL_ACT_FAST, 0, 0, 1 + XL_ACT_PASS, 0, 101, 1,
-	  XL_VIA_EXACT },
-	{ "port+addr PASS over port any FAST", 0, 1 + XL_ACT_PASS, 1 + XL_ACT_FAST, 0, 0, 102, 0,
-	  0 },
-	{ "port+addr FAST over port any PASS", 0, 1 + XL_ACT_FAST, 1 + XL_ACT_PASS, 0, 0, 102, 1,
-	  XL_VIA_PORT },
-	{ "port any PASS over prefix FAST", 0, 0, 1 + XL_ACT_PASS, 1 + XL_ACT_FAST, 0, 103, 0, 0 },
-	{ "port any FAST over prefix PASS", 0, 0, 1 + XL_ACT_FAST, 1 + XL_ACT_PASS, 0, 103, 1,
-	  XL_VIA_PORT },
-	{ "prefix PASS over hot set", 0, 0, 0, 1 + XL_ACT_PASS, 1, 104, 0, 0 },
-	{ "exact FAST over hot set", 1 + XL_ACT_FAST, 0, 0, 0, 1, 101, 1, XL_VIA_EXACT },
-	{ "hot set alone", 0, 0, 0, 0, 1, 0, 1, XL_VIA_HOT },
-	{ "all four, exact PASS decides", 1 + XL_ACT_PASS, 1 + XL_ACT_FAST, 1 + XL_ACT_FAST,
-	  1 + XL_ACT_FAST, 1, 101, 0, 0 },
+	{"exact PASS over port FAST", 1 + XL_ACT_PASS, 0, 1 + XL_ACT_FAST, 0, 0, 101, 0, 0},
+	{"exact FAST over prefix PASS", 1 + XL_ACT_FAST, 0, 0, 1 + XL_ACT_PASS, 0, 101, 1,
+	 XL_VIA_EXACT},
+	{"port+addr PASS over port any FAST", 0, 1 + XL_ACT_PASS, 1 + XL_ACT_FAST, 0, 0, 102, 0, 0},
+	{"port+addr FAST over port any PASS", 0, 1 + XL_ACT_FAST, 1 + XL_ACT_PASS, 0, 0, 102, 1,
+	 XL_VIA_PORT},
+	{"port any PASS over prefix FAST", 0, 0, 1 + XL_ACT_PASS, 1 + XL_ACT_FAST, 0, 103, 0, 0},
+	{"port any FAST over prefix PASS", 0, 0, 1 + XL_ACT_FAST, 1 + XL_ACT_PASS, 0, 103, 1,
+	 XL_VIA_PORT},
+	{"prefix PASS over hot set", 0, 0, 0, 1 + XL_ACT_PASS, 1, 104, 0, 0},
+	{"exact FAST over hot set", 1 + XL_ACT_FAST, 0, 0, 0, 1, 101, 1, XL_VIA_EXACT},
+	{"hot set alone", 0, 0, 0, 0, 1, 0, 1, XL_VIA_HOT},
+	{"all four, exact PASS decides", 1 + XL_ACT_PASS, 1 + XL_ACT_FAST, 1 + XL_ACT_FAST,
+	 1 + XL_ACT_FAST, 1, 101, 0, 0},
 };
 
 Test(steer_rules, precedence_table)
 {
-	struct xl_flow_key k = xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1),
-					       IP4(198, 19, 3, 3), 40000, 6000);
+	struct xl_flow_key k =
+		xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1), IP4(198, 19, 3, 3), 40000, 6000);
 	size_t i;
 
 	open_bpf();
 	for (i = 0; i < sizeof(prec_cases) / sizeof(prec_cases[0]); i++) {
 		const struct prec_case *c = &prec_cases[i];
-		struct xl_pfx4_key pk = { .prefixlen = 16, .addr = htonl(IP4(198, 19, 0, 0)) };
+		struct xl_pfx4_key pk = {.prefixlen = 16, .addr = htonl(IP4(198, 19, 0, 0))};
 		struct xl_port_key ak, yk;
-		struct xl_cfg cfg = { .flags = XL_CFG_F_RULES_ALL | XL_CFG_F_HOT |
-					       XL_CFG_F_TEST_CLOCK,
-				      .hot_pkts = 1,
-				      .test_clock_ns = 1000 + i * 1000000000ULL };
+		struct xl_cfg cfg = {.flags = XL_CFG_F_RULES_ALL | XL_CFG_F_HOT |
+					      XL_CFG_F_TEST_CLOCK,
+				     .hot_pkts = 1,
+				     .test_clock_ns = 1000 + i * 1000000000ULL};
 
 		cr_log_info("precedence case: %s", c->name);
 		memset(&ak, 0, sizeof(ak));
@@ -384,15 +384,15 @@ Test(steer_rules, precedence_table)
 		} else
 			expect_rule_pass(&k, c->decider);
 		if (!c->hot)
-			cr_assert_eq(xl_harness_hot_get(h, &k, &(struct xl_hot_val){ 0 }), -ENOENT,
+			cr_assert_eq(xl_harness_hot_get(h, &k, &(struct xl_hot_val){0}), -ENOENT,
 				     "%s: a rule-matched flow was measured", c->name);
 	}
 }
 
 Test(steer_rules, runtime_add_change_delete)
 {
-	struct xl_flow_key k = xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 7), IP4(198, 18, 1, 7),
-					       7, 7777);
+	struct xl_flow_key k =
+		xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 7), IP4(198, 18, 1, 7), 7, 7777);
 	struct xl_port_key pk;
 
 	open_bpf();
@@ -413,8 +413,8 @@ Test(steer_rules, runtime_add_change_delete)
 
 Test(steer_rules, hit_counter_counts_every_match)
 {
-	struct xl_flow_key k = xl_harness_key4(IPPROTO_TCP, IP4(198, 18, 0, 1), IP4(198, 18, 1, 1),
-					       1, 22);
+	struct xl_flow_key k =
+		xl_harness_key4(IPPROTO_TCP, IP4(198, 18, 0, 1), IP4(198, 18, 1, 1), 1, 22);
 	uint8_t buf[128];
 	uint32_t rv;
 	int len;
@@ -430,8 +430,8 @@ Test(steer_rules, hit_counter_counts_every_match)
 
 Test(steer_rules, out_of_range_rule_id_still_decides)
 {
-	struct xl_flow_key k = xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1), IP4(198, 18, 1, 1),
-					       1, 53);
+	struct xl_flow_key k =
+		xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 1), IP4(198, 18, 1, 1), 1, 53);
 	struct xl_outcome o;
 	struct xl_stats st;
 

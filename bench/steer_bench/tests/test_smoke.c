@@ -18,16 +18,16 @@
 
 extern char **environ;
 
-static const char *const frames[] = { "ipv4_udp", "ipv6_udp", "non_ip" };
-static const char *const scen[] = { "no_rules",  "exact_10k", "port_10k",	    "prefix_10k",
-				    "rules_10k", "cms_below", "cms_hot",	    "lru_below",
-				    "lru_hot",	 "full_cms_below", "full_cms_hot" };
-static const char *const titles[] = { "xl_pass (trivial XDP_PASS)",
-				      "no rules, detection off",
-				      "10k rules/kind, no match",
-				      "detection cms, hot flow",
-				      "detection lru, flow below threshold",
-				      "10k rules/kind + cms, hot flow" };
+static const char *const frames[] = {"ipv4_udp", "ipv6_udp", "non_ip"};
+static const char *const scen[] = {"no_rules",	"exact_10k",	  "port_10k",	 "prefix_10k",
+				   "rules_10k", "cms_below",	  "cms_hot",	 "lru_below",
+				   "lru_hot",	"full_cms_below", "full_cms_hot"};
+static const char *const titles[] = {"xl_pass (trivial XDP_PASS)",
+				     "no rules, detection off",
+				     "10k rules/kind, no match",
+				     "detection cms, hot flow",
+				     "detection lru, flow below threshold",
+				     "10k rules/kind + cms, hot flow"};
 
 struct outcome {
 	int status;
@@ -59,7 +59,7 @@ static struct outcome run(const char *const *args)
 	const char *bin = getenv("STEER_BENCH");
 	char op[] = "/tmp/sb_smoke_out_XXXXXX", ep[] = "/tmp/sb_smoke_err_XXXXXX";
 	posix_spawn_file_actions_t fa;
-	struct outcome o = { .status = -1 };
+	struct outcome o = {.status = -1};
 	char *argv[16];
 	int ofd, efd, ws, n;
 	pid_t pid;
@@ -107,7 +107,7 @@ static void need_root(void)
 Test(steer_bench_smoke, tiny_run_prints_table_and_json, .timeout = 100)
 {
 	char path[] = "/tmp/sb_smoke_json_XXXXXX", err[256];
-	const char *args[] = { "--repeat", "200", "--rounds", "1", "--json", path, NULL };
+	const char *args[] = {"--repeat", "200", "--rounds", "1", "--json", path, NULL};
 	struct jc_value *root;
 	struct outcome o;
 	char *text;
@@ -153,9 +153,9 @@ Test(steer_bench_smoke, tiny_run_prints_table_and_json, .timeout = 100)
 
 Test(steer_bench_smoke, bad_options_name_the_token)
 {
-	const char *a1[] = { "--repeat", "12x", NULL };
-	const char *a2[] = { "--bogus", NULL };
-	const char *a3[] = { "--rounds", "0", NULL };
+	const char *a1[] = {"--repeat", "12x", NULL};
+	const char *a2[] = {"--bogus", NULL};
+	const char *a3[] = {"--rounds", "0", NULL};
 	struct outcome o;
 
 	o = run(a1);
