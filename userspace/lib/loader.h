@@ -6,9 +6,11 @@
  * Attach: a bpf_link (BPF_LINK_CREATE, BPF_XDP), never pinned, so the kernel detaches the program
  * the moment the owning process dies: a killed daemon never leaves a program steering traffic
  * into a socket nobody reads. Native mode first; generic on request, or as a fallback that is
- * recorded (attach_fallback + note) for the caller to report loudly. libxdp's multi-program
- * dispatcher is probed (xl_steer_dispatcher_usable()) but a dispatcher attachment is netlink
- * based and outlives the process, so it is used only when asked for; see daemon.c.
+ * recorded (attach_fallback + note) for the caller to report loudly.
+ * libxdp's multi-program dispatcher is not used: its attachment goes through netlink and outlives
+ * a killed process (exactly what the bpf_link avoids), and on the reference machine its
+ * compatibility check fails anyway (EPERM, libxdp 1.3.1). Coexistence is handled by refusing,
+ * never replacing, a program that is not xlane's.
  * Before attaching, any program already on the interface is identified: xlane never replaces a
  * program that is not its own (-EEXIST naming it).
  */
