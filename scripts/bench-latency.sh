@@ -156,8 +156,11 @@ rx_on_server() { # prints what it obtained
 		local pat="napi/$srv_if-"
 		for pid in $(pgrep "^${pat:0:15}" || true); do # kernel threads: comm is cut at 15 chars
 			taskset -pc "$srv_cpu" "$pid" >/dev/null && n=$((n + 1))
+			# the kthread shares the CPU with the server: give it the server's weight, or a
+			# spinning server at a better nice value starves the receive path it depends on
+			if [ "$nice" != 0 ]; then renice -n "$nice" -p "$pid" >/dev/null || true; fi
 		done
-		what+=("threaded NAPI on, $n napi kthread(s) pinned to cpu$srv_cpu")
+		what+=("threaded NAPI on, $n napi kthread(s) pinned to cpu$srv_cpu at nice $nice")
 	else
 		what+=("threaded NAPI not available (no NAPI instance: no XDP program attached)")
 	fi
