@@ -126,6 +126,13 @@ static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats 
 	i0 = h & (XL_CMS_WIDTH - 1);
 	i1 = XL_CMS_WIDTH + ((h >> 16) & (XL_CMS_WIDTH - 1));
 	si = (h >> 32) & (XL_HOTC_SLOTS - 1);
+	/* a slot filled in this epoch implies both cells were marked in it (marks only move
+	 * forward), so checking the cache first is the same test as steps 1-2, cheaper */
+	slot = bpf_map_lookup_elem(&xl_hotc, &si);
+	if (!slot)
+		return XL_HOT_NO;
+	if (slot->epoch == ep && xl_key_eq(&slot->key, key))
+		return XL_HOT_YES;
 	c0 = bpf_map_lookup_elem(&xl_cms, &i0);
 	c1 = bpf_map_lookup_elem(&xl_cms, &i1);
 	if (!c0 || !c1)
@@ -133,9 +140,6 @@ static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats 
 
 	if (c0->hot_epoch && c1->hot_epoch && ep - c0->hot_epoch <= w->hold &&
 	    ep - c1->hot_epoch <= w->hold) {
-		slot = bpf_map_lookup_elem(&xl_hotc, &si);
-		if (slot && slot->epoch == ep && xl_key_eq(&slot->key, key))
-			return XL_HOT_YES;
 		hv = bpf_map_lookup_elem(&xl_hot, key);
 		if (hv) {
 			hv->last_seen_ns = now;
@@ -162,11 +166,8 @@ static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats 
 confirm:
 	c0->hot_epoch = ep;
 	c1->hot_epoch = ep;
-	slot = bpf_map_lookup_elem(&xl_hotc, &si);
-	if (slot) {
-		__builtin_memcpy(&slot->key, key, sizeof(slot->key));
-		slot->epoch = ep;
-	}
+	__builtin_memcpy(&slot->key, key, sizeof(slot->key));
+	slot->epoch = ep;
 	return XL_HOT_YES;
 }
 

@@ -112,16 +112,16 @@
  * hot_bytes.
  *
  * Per packet, so that most packets cost no hash-map lookup:
- *  1. the flow's two cells are read; the flow is "maybe hot" if both cells' hot_epoch is non-zero
+ *  1. the direct-mapped per-CPU cache xl_hotc (slot = hash bits 32.. & (XL_HOTC_SLOTS - 1)) holds
+ *     this flow (whole key compared) with the current epoch -> steered via the hot set;
+ *  2. the flow's two cells are read; the flow is "maybe hot" if both cells' hot_epoch is non-zero
  *     and within `hold` epochs of the current one (hot_epoch marks the last window in which a hot
- *     flow using that cell was confirmed);
- *  2. maybe hot and found in the direct-mapped per-CPU cache xl_hotc (slot = hash & (XL_HOTC_SLOTS
- *     - 1), whole key compared) with the current epoch -> steered via the hot set;
- *  3. maybe hot -> xl_hot lookup; found -> last_seen_ns = now, cache it, mark both cells, steer;
- *  4. otherwise the packet is counted in the sketch; est reaching a threshold -> promotion:
+ *     flow using that cell was confirmed); maybe hot -> xl_hot lookup; found -> last_seen_ns =
+ *     now, cache it in its slot, mark both cells, steer;
+ *  3. otherwise the packet is counted in the sketch; est reaching a threshold -> promotion:
  *     insert into xl_hot (BPF_NOEXIST; hot_promotions counts successful inserts; an existing entry
  *     is kept), cache, mark, and this packet is already steered via the hot set;
- *  5. otherwise XL_PASS_NO_MATCH.
+ *  4. otherwise XL_PASS_NO_MATCH.
  * Contract for user space (demotion): last_seen_ns is refreshed on a flow's first packet of each
  * window, so it lags by up to about one window; demote (delete from xl_hot) flows with now -
  * last_seen_ns >= idle_ns, and keep idle_ns >= 2 * window_ns (defaults 2 s and 100 ms). A deletion
