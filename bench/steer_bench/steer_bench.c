@@ -500,13 +500,16 @@ static int print_table(const struct bench *b, int cpu)
 	}
 	err = bench_table_print(t, stdout);
 	bench_table_free(t);
-	printf("detector memory per CPU: cms %zu bytes (sketch %zu + hot cache %zu + window %zu); "
-	       "lru %zu bytes of keys+counters at %d entries (plus hash-table overhead)\n",
+	printf("detector memory: cms %zu bytes per CPU (sketch %zu + hot cache %zu + window %zu); "
+	       "lru %zu bytes of keys + %zu bytes of counters per CPU at %d entries (plus "
+	       "hash-table "
+	       "overhead)\n",
 	       (size_t)XL_CMS_ROWS * XL_CMS_WIDTH * sizeof(struct xl_cms_cell) +
 		       (size_t)XL_HOTC_SLOTS * sizeof(struct xl_hotc_slot) + sizeof(struct xl_win),
 	       (size_t)XL_CMS_ROWS * XL_CMS_WIDTH * sizeof(struct xl_cms_cell),
 	       (size_t)XL_HOTC_SLOTS * sizeof(struct xl_hotc_slot), sizeof(struct xl_win),
-	       (size_t)XL_LRUDET_MAX * (sizeof(struct xl_flow_key) + sizeof(struct xl_lru_cnt)),
+	       (size_t)XL_LRUDET_MAX * sizeof(struct xl_flow_key),
+	       (size_t)XL_LRUDET_MAX * sizeof(struct xl_lru_cnt) + sizeof(struct xl_win),
 	       XL_LRUDET_MAX);
 	return err;
 }

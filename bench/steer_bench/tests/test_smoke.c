@@ -123,7 +123,7 @@ Test(steer_bench_smoke, tiny_run_prints_table_and_json, .timeout = 100)
 	for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
 		cr_assert_not_null(strstr(o.out, titles[i]), "row '%s' missing:\n%s", titles[i],
 				   o.out);
-	cr_assert_not_null(strstr(o.out, "detector memory per CPU"));
+	cr_assert_not_null(strstr(o.out, "detector memory: cms"));
 	text = jc_read_file(path);
 	unlink(path);
 	cr_assert_not_null(text);
