@@ -6,6 +6,8 @@
  * exists under PROG_TEST_RUN), and the per-rule hit counters must match: checked per batch and,
  * on a mismatch, frame by frame to name the culprit.
  *
+ * Between batches of 1024 frames the xl_cfg flags (rule kinds, hot set) are flipped at random,
+ * as a daemon would at run time.
  * Seeded: the seed is printed; XL_SEED=<n> reproduces a run. XL_DIFF_PACKETS=<n> overrides the
  * packet count (default 1,000,000; 20,000 under XL_UNDER_VALGRIND).
  * Hot set: static (entries written by the test). Detection stays on when XL_CFG_F_HOT is set but
@@ -48,6 +50,7 @@ struct diff_round {
 	struct xl_harness *h;
 	int xsk; /* 1: queue 0 has a socket, fast-lane choices show as steered[via] */
 	int detector;
+	struct xl_cfg cfg; /* as last written */
 	struct xl_ref_rules rs;
 	struct xl_flow_key flows[N_FLOWS];
 	uint32_t ids[MAX_RULES]; /* ids that may be hit (< XL_RULE_ID_MAX) */
@@ -58,6 +61,7 @@ struct diff_round {
 struct diff_totals {
 	uint64_t frames, mutated, short_frames, too_long, disagreements, hit_mismatches;
 	int xsk_rounds, det_rounds[3];
+	uint64_t cfg_flips;
 	uint64_t by_reason[XL_PASS_MAX];
 	uint64_t by_via[XL_VIA_MAX];
 	int reports;
@@ -270,6 +274,7 @@ static void setup_round(struct diff_round *d, struct xl_rng *r)
 		}
 		cr_assert_eq(xl_harness_set_cfg(d->h, &cfg), 0);
 	}
+	d->cfg = cfg;
 	xl_ref_rules_seal(&d->rs);
 }
 
@@ -430,6 +435,18 @@ static void run_round(struct diff_round *d, struct xl_rng *r, struct diff_totals
 		int n = 0;
 		uint64_t first = t->frames;
 
+		/* Runtime config change between batches: it applies to the next packet (steer.h). */
+		if (done && xl_rng_below(r, 100) < 25) {
+			static const uint32_t bits[] = {XL_CFG_F_RULES_EXACT, XL_CFG_F_RULES_PORT,
+							XL_CFG_F_RULES_PFX4, XL_CFG_F_RULES_PFX6,
+							XL_CFG_F_HOT};
+
+			d->cfg.flags ^= bits[xl_rng_below(r, 5)];
+			cr_assert_eq(xl_harness_set_cfg(d->h, &d->cfg), 0);
+			d->rs.flags = d->cfg.flags;
+			t->cfg_flips++;
+		}
+
 		/* count = frames the program ran on; short frames come on top. */
 		while (n < BATCH && done < count) {
 			struct xl_ref_result res;
@@ -540,8 +557,8 @@ Test(steer_diff, bpf_matches_reference, .timeout = 600)
 		t.disagreements, t.hit_mismatches);
 	fprintf(stderr,
 		"steer_diff: %d/%d rounds with a queue-0 AF_XDP socket (steered[via] compared), "
-		"detector cms/lru/unknown rounds %d/%d/%d\n",
-		t.xsk_rounds, ROUNDS, t.det_rounds[0], t.det_rounds[1], t.det_rounds[2]);
+		"detector cms/lru/unknown rounds %d/%d/%d, %" PRIu64 " runtime flag flips\n",
+		t.xsk_rounds, ROUNDS, t.det_rounds[0], t.det_rounds[1], t.det_rounds[2], t.cfg_flips);
 	fprintf(stderr, "steer_diff: outcomes:");
 	for (int i = 0; i < XL_PASS_MAX; i++)
 		fprintf(stderr, " %s=%" PRIu64, xl_ref_reason_name(i), t.by_reason[i]);
