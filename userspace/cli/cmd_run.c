@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "cli.h"
 #include "control.h"
 #include "daemon.h"
@@ -214,6 +215,12 @@ static void on_ready(void *ctx, const struct xl_run_info *info)
 		printf("xlane: queue %u: %s%s%s%s\n", info->queues[i],
 		       xl_bind_mode_name(info->bind_modes[i]), note && *note ? " (zero-copy: " : "",
 		       note && *note ? note : "", note && *note ? ")" : "");
+	}
+	{
+		char caps[256]; /* on_ready runs in the daemon's thread, after its drop */
+
+		printf("xlane: capabilities kept: %s\n",
+		       xl_caps_describe(caps, sizeof(caps)) ? "?" : caps);
 	}
 	printf("xlane: ready; SIGINT or SIGTERM stops\n");
 	fflush(stdout);

@@ -33,6 +33,7 @@
 
 #include <xlane/pool.h>
 
+#include "caps.h"
 #include "daemon.h"
 #include "dstats.h"
 #include "hotset.h"
@@ -532,6 +533,7 @@ static unsigned int teardown(struct run *r)
 
 int xl_daemon_run(const struct xl_run_config *cfg, volatile sig_atomic_t *stop)
 {
+	struct xl_caps_snap caps_before;
 	struct run *r;
 	char dummy[8];
 	char *err;
@@ -632,6 +634,11 @@ int xl_daemon_run(const struct xl_run_config *cfg, volatile sig_atomic_t *stop)
 	ret = xl_steer_pin(r->steer, r->ifname, err, errlen);
 	if (ret)
 		goto out_err;
+	/* the threads that exist before ours: the capability drop below spares them */
+	if (xl_caps_snapshot(&caps_before)) {
+		ret = xl_errmsg(err, errlen, errno, "cannot list threads: %s", strerror(errno));
+		goto out;
+	}
 	ret = setup_dstats(r);
 	if (!ret)
 		ret = setup_rules(r);
@@ -652,6 +659,16 @@ int xl_daemon_run(const struct xl_run_config *cfg, volatile sig_atomic_t *stop)
 		h->attach_mode = xl_steer_attach_mode(r->steer);
 		h->attach_method = XL_METHOD_LINK;
 		h->attach_fallback = xl_steer_attach_fallback(r->steer);
+	}
+	/*
+	 * Attached, pinned, UMEM registered, sockets bound, workers running: serving, draining and
+	 * detaching need no capability (map and socket fds are held; the pins are root-owned files;
+	 * the link fd detaches), so drop them all, here and in the workers.
+	 */
+	if (xl_caps_drop(&caps_before, 0, NULL, 0) < 0) {
+		ret = xl_errmsg(err, errlen, errno, "cannot drop capabilities: %s",
+				strerror(errno));
+		goto out;
 	}
 	refresh_stats(r);
 	report_ready(r);
