@@ -110,14 +110,14 @@ static void add_rules(void)
 	p1.daddr[0] = htobe32(net + 2);
 	memcpy(p4.daddr, e2.daddr, sizeof(p4.daddr));
 	xl_ref_rules_init(&rs, 0);
-#define ADD(kind, k, r_)                                                                           \
-	do {                                                                                       \
-		r = (r_);                                                                          \
-		err = xl_harness_add_##kind(h, &(k), &r);                                          \
-		if (err)                                                                           \
-			die("add rule", err);                                                      \
-		if (xl_ref_add_##kind(&rs, &(k), &r))                                              \
-			die("ref rule", ENOMEM);                                                   \
+#define ADD(kind, k, r_)                                  \
+	do {                                              \
+		r = (r_);                                 \
+		err = xl_harness_add_##kind(h, &(k), &r); \
+		if (err)                                  \
+			die("add rule", err);             \
+		if (xl_ref_add_##kind(&rs, &(k), &r))     \
+			die("ref rule", ENOMEM);          \
 	} while (0)
 	ADD(exact, e1, rule(1, XL_ACT_FAST));
 	ADD(exact, e2, rule(2, XL_ACT_PASS));
@@ -221,8 +221,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (err)
 		die("run", err);
 	if (res.verdict == XL_REF_FAST)
-		ok = xsk ? o.kind == XL_OUT_STEERED && o.code == res.via &&
-				   o.retval == XDP_REDIRECT
+		ok = xsk ? o.kind == XL_OUT_STEERED && o.code == res.via && o.retval == XDP_REDIRECT
 			 : o.kind == XL_OUT_FALLBACK && o.retval == XDP_PASS;
 	else
 		ok = o.kind == XL_OUT_PASSED && o.code == res.reason && o.retval == XDP_PASS;
@@ -248,8 +247,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			die("hits", err);
 		if (got != want_hits[i]) {
 			fprintf(stderr,
-				"fuzz_steer: DISAGREEMENT rule %u hits %" PRIu64 ", reference %" PRIu64
-				" (this frame: reference rule %" PRId64 ")\n",
+				"fuzz_steer: DISAGREEMENT rule %u hits %" PRIu64
+				", reference %" PRIu64 " (this frame: reference rule %" PRId64
+				")\n",
 				ids[i], got, want_hits[i], res.rule);
 			abort();
 		}

@@ -187,13 +187,13 @@ static void put_ipv4(struct writer *w, const struct xl_pkt_spec *s, struct xl_pk
 	if (s->ip4_df)
 		frag |= 0x4000;
 	put8(w, (uint8_t)(ver << 4 | ihl));
-	put8(w, 0);	       /* tos */
-	put16(w, 0);	       /* tot_len, fixed below */
-	put16(w, 0x4242);      /* id */
+	put8(w, 0);	  /* tos */
+	put16(w, 0);	  /* tot_len, fixed below */
+	put16(w, 0x4242); /* id */
 	put16(w, frag);
-	put8(w, 64);	       /* ttl */
+	put8(w, 64); /* ttl */
 	put8(w, (uint8_t)l4_proto_of(s));
-	put16(w, 0);	       /* check, fixed below */
+	put16(w, 0); /* check, fixed below */
 	put32(w, s->saddr4);
 	put32(w, s->daddr4);
 	/* Options: NOPs ending in EOL, a valid encoding of any padded length. */
@@ -286,7 +286,8 @@ static void put_ipv6(struct writer *w, const struct xl_pkt_spec *s, struct xl_pk
 
 		lo->l4_off = (int)l4_off;
 		for (unsigned i = 0; i < s->n_ext; i++)
-			if (s->ext[i].type == XL_IPPROTO_FRAGMENT && (s->ext[i].frag_off || s->ext[i].mf))
+			if (s->ext[i].type == XL_IPPROTO_FRAGMENT &&
+			    (s->ext[i].frag_off || s->ext[i].mf))
 				frag = 1;
 		if (!frag)
 			fix_l4_csum(w, s, l4_off, s->saddr6, s->daddr6, 16);
@@ -345,11 +346,11 @@ int xl_pkt_build(const struct xl_pkt_spec *s, void *buf, size_t cap, struct xl_p
 		put_ipv6(&w, s, &lo);
 		break;
 	case XL_PKT_L3_ARP:
-		put16(&w, 1);	   /* Ethernet */
+		put16(&w, 1); /* Ethernet */
 		put16(&w, XL_ETH_P_IP);
 		put8(&w, 6);
 		put8(&w, 4);
-		put16(&w, 1);	   /* request */
+		put16(&w, 1); /* request */
 		putn(&w, src, 6);
 		put32(&w, s->saddr4);
 		putn(&w, zero_mac, 6);
@@ -405,12 +406,12 @@ void xl_pkt_describe(const struct xl_pkt_spec *s, char *out, size_t cap)
 {
 	size_t n = 0;
 
-#define APPEND(...)                                                                                \
-	do {                                                                                       \
-		if (n < cap) {                                                                     \
-			int r_ = snprintf(out + n, cap - n, __VA_ARGS__);                          \
-			n += r_ > 0 ? (size_t)r_ : 0;                                              \
-		}                                                                                  \
+#define APPEND(...)                                                       \
+	do {                                                              \
+		if (n < cap) {                                            \
+			int r_ = snprintf(out + n, cap - n, __VA_ARGS__); \
+			n += r_ > 0 ? (size_t)r_ : 0;                     \
+		}                                                         \
 	} while (0)
 	if (!cap)
 		return;
@@ -555,9 +556,18 @@ uint16_t xl_pkt_pool_port(struct xl_rng *r)
 static void random_ext(struct xl_rng *r, struct xl_pkt_ext *e)
 {
 	static const uint8_t types[] = {
-		XL_IPPROTO_HOPOPTS, XL_IPPROTO_ROUTING, XL_IPPROTO_DSTOPTS, XL_IPPROTO_FRAGMENT,
-		XL_IPPROTO_HOPOPTS, XL_IPPROTO_ROUTING, XL_IPPROTO_DSTOPTS, XL_IPPROTO_FRAGMENT,
-		XL_IPPROTO_AH,	    XL_IPPROTO_MH,	XL_IPPROTO_ESP,	    XL_IPPROTO_NONE,
+		XL_IPPROTO_HOPOPTS,
+		XL_IPPROTO_ROUTING,
+		XL_IPPROTO_DSTOPTS,
+		XL_IPPROTO_FRAGMENT,
+		XL_IPPROTO_HOPOPTS,
+		XL_IPPROTO_ROUTING,
+		XL_IPPROTO_DSTOPTS,
+		XL_IPPROTO_FRAGMENT,
+		XL_IPPROTO_AH,
+		XL_IPPROTO_MH,
+		XL_IPPROTO_ESP,
+		XL_IPPROTO_NONE,
 		253, /* experimental */
 	};
 
@@ -574,21 +584,28 @@ void xl_pkt_random_spec(struct xl_rng *r, struct xl_pkt_spec *s, unsigned bits)
 {
 	static const uint16_t tpids[] = {XL_ETH_P_8021Q, XL_ETH_P_8021AD, XL_ETH_P_8021Q,
 					 XL_ETH_P_8021AD, XL_ETH_P_QINQ1};
-	static const uint16_t ethertypes[] = {XL_ETH_P_IP,    XL_ETH_P_IPV6, XL_ETH_P_ARP,
-					      XL_ETH_P_8021Q, 0x0042,	     0x88b5,
-					      0x8847 /* MPLS */, 0x0600,   0x05ff};
+	static const uint16_t ethertypes[] = {XL_ETH_P_IP,	 XL_ETH_P_IPV6, XL_ETH_P_ARP,
+					      XL_ETH_P_8021Q,	 0x0042,	0x88b5,
+					      0x8847 /* MPLS */, 0x0600,	0x05ff};
 	uint32_t u;
 
 	memset(s, 0, sizeof(*s));
 	u = xl_rng_below(r, 100);
-	s->n_vlan = u < 55 ? 0 : u < 75 ? 1 : u < 87 ? 2 : u < 94 ? 3 : (uint8_t)(4 + xl_rng_below(r, 2));
+	s->n_vlan = u < 55   ? 0
+		    : u < 75 ? 1
+		    : u < 87 ? 2
+		    : u < 94 ? 3
+			     : (uint8_t)(4 + xl_rng_below(r, 2));
 	for (unsigned i = 0; i < s->n_vlan; i++) {
 		s->vlan[i].tpid = tpids[xl_rng_below(r, sizeof(tpids) / sizeof(tpids[0]))];
 		s->vlan[i].tci = (uint16_t)xl_rng_below(r, 0x10000);
 	}
 	u = xl_rng_below(r, 100);
-	s->l3 = u < 45 ? XL_PKT_L3_IPV4 : u < 87 ? XL_PKT_L3_IPV6 : u < 92 ? XL_PKT_L3_ARP
-				    : u < 95 ? XL_PKT_L3_LLDP : XL_PKT_L3_RAW;
+	s->l3 = u < 45	 ? XL_PKT_L3_IPV4
+		: u < 87 ? XL_PKT_L3_IPV6
+		: u < 92 ? XL_PKT_L3_ARP
+		: u < 95 ? XL_PKT_L3_LLDP
+			 : XL_PKT_L3_RAW;
 	s->ethertype = chance(r, 50) ? ethertypes[xl_rng_below(r, sizeof(ethertypes) / 2)]
 				     : (uint16_t)xl_rng_below(r, 0x10000);
 	s->saddr4 = xl_pkt_pool_ip4(r, bits);
@@ -639,8 +656,11 @@ void xl_pkt_random_spec(struct xl_rng *r, struct xl_pkt_spec *s, unsigned bits)
 						  : (int32_t)xl_rng_below(r, 70000) - 35000;
 
 	u = xl_rng_below(r, 100);
-	s->l4 = u < 45 ? XL_PKT_L4_UDP : u < 80 ? XL_PKT_L4_TCP : u < 86 ? XL_PKT_L4_ICMP
-				   : u < 92 ? XL_PKT_L4_ICMPV6 : XL_PKT_L4_RAW;
+	s->l4 = u < 45	 ? XL_PKT_L4_UDP
+		: u < 80 ? XL_PKT_L4_TCP
+		: u < 86 ? XL_PKT_L4_ICMP
+		: u < 92 ? XL_PKT_L4_ICMPV6
+			 : XL_PKT_L4_RAW;
 	s->l4_proto = chance(r, 50) ? (uint8_t)xl_rng_below(r, 256) : XL_IPPROTO_SCTP;
 	s->sport = xl_pkt_pool_port(r);
 	s->dport = xl_pkt_pool_port(r);
@@ -662,10 +682,9 @@ void xl_pkt_random_spec(struct xl_rng *r, struct xl_pkt_spec *s, unsigned bits)
 
 size_t xl_pkt_mutate(struct xl_rng *r, uint8_t *buf, size_t len, size_t cap)
 {
-	static const uint8_t interesting[] = {0x00, 0xff, 0x80, 0x7f, 0x01, 0x04, 0x05, 0x06,
-					      0x11, 0x2b, 0x2c, 0x3a, 0x3b, 0x3c, 0x33, 0x45,
-					      0x46, 0x4f, 0x60, 0x81, 0x88, 0xa8, 0x86, 0xdd,
-					      0x08, 0x20, 0x3f, 0x40};
+	static const uint8_t interesting[] = {
+		0x00, 0xff, 0x80, 0x7f, 0x01, 0x04, 0x05, 0x06, 0x11, 0x2b, 0x2c, 0x3a, 0x3b, 0x3c,
+		0x33, 0x45, 0x46, 0x4f, 0x60, 0x81, 0x88, 0xa8, 0x86, 0xdd, 0x08, 0x20, 0x3f, 0x40};
 	unsigned n = 1 + xl_rng_below(r, 4);
 
 	for (unsigned k = 0; k < n; k++) {

@@ -120,16 +120,17 @@ struct xl_pkt_spec {
 
 	/* L4. */
 	enum xl_pkt_l4 l4;
-	uint8_t l4_proto; /**< L4_RAW only */
-	uint16_t sport;	  /**< UDP/TCP; host order */
-	uint16_t dport;	  /**< UDP/TCP; host order */
-	uint8_t tcp_doff; /**< 0 = 5 (+ tcp_opt_len/4); otherwise written as is */
-	uint8_t tcp_opt_len; /**< TCP option bytes (NOPs, rounded up to 4); max 40 */
+	uint8_t l4_proto;      /**< L4_RAW only */
+	uint16_t sport;	       /**< UDP/TCP; host order */
+	uint16_t dport;	       /**< UDP/TCP; host order */
+	uint8_t tcp_doff;      /**< 0 = 5 (+ tcp_opt_len/4); otherwise written as is */
+	uint8_t tcp_opt_len;   /**< TCP option bytes (NOPs, rounded up to 4); max 40 */
 	int32_t udp_len_delta; /**< added to the true UDP length */
 	uint16_t payload_len;  /**< bytes after the L4 header (or after L3 for RAW kinds) */
 	uint8_t payload_seed;  /**< payload pattern: byte i = seed + i */
 
-	uint16_t pad_to; /**< zero-pad the frame up to this length (e.g. 60, the Ethernet minimum) */
+	uint16_t
+		pad_to; /**< zero-pad the frame up to this length (e.g. 60, the Ethernet minimum) */
 
 	/* Truncation: if @truncate, the frame is cut to @truncate_len bytes after building. */
 	uint8_t truncate;

@@ -11,16 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ETH_HLEN 14
-#define P_8021Q 0x8100
-#define P_8021AD 0x88a8
-#define P_IPV4 0x0800
-#define P_IPV6 0x86dd
-#define PROTO_TCP 6
-#define PROTO_UDP 17
-#define PROTO_HOP 0
+#define ETH_HLEN      14
+#define P_8021Q	      0x8100
+#define P_8021AD      0x88a8
+#define P_IPV4	      0x0800
+#define P_IPV6	      0x86dd
+#define PROTO_TCP     6
+#define PROTO_UDP     17
+#define PROTO_HOP     0
 #define PROTO_ROUTING 43
-#define PROTO_FRAG 44
+#define PROTO_FRAG    44
 #define PROTO_DSTOPTS 60
 
 static unsigned rd16(const uint8_t *p)
@@ -254,8 +254,8 @@ static void mask_prefix(uint8_t *a, size_t bytes, uint32_t plen)
 	}
 }
 
-static int add_pfx(struct xl_ref_pfx **arr, size_t *n, size_t *cap, uint32_t plen,
-		   const void *addr, size_t bytes, const struct xl_rule *r)
+static int add_pfx(struct xl_ref_pfx **arr, size_t *n, size_t *cap, uint32_t plen, const void *addr,
+		   size_t bytes, const struct xl_rule *r)
 {
 	struct xl_ref_pfx p;
 
@@ -307,8 +307,8 @@ int xl_ref_add_hot(struct xl_ref_rules *rs, const struct xl_flow_key *k)
 
 static int cmp_exact(const void *a, const void *b)
 {
-	return memcmp(&((const struct xl_ref_exact *)a)->key, &((const struct xl_ref_exact *)b)->key,
-		      sizeof(struct xl_flow_key));
+	return memcmp(&((const struct xl_ref_exact *)a)->key,
+		      &((const struct xl_ref_exact *)b)->key, sizeof(struct xl_flow_key));
 }
 
 static int cmp_port(const void *a, const void *b)

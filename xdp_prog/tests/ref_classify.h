@@ -33,11 +33,11 @@ enum xl_ref_verdict {
 /** Result of xl_ref_classify(). */
 struct xl_ref_result {
 	enum xl_ref_verdict verdict;
-	int reason;	/**< enum xl_pass_reason when PASS, else -1 */
-	int via;	/**< enum xl_steer_via when FAST, else -1 */
-	int64_t rule;	/**< id of the matched rule (any action), -1 if none */
-	int hit;	/**< 1 if xl_hits[rule] is incremented (rule matched and id < XL_RULE_ID_MAX) */
-	int have_key;	/**< 1 if parsing reached a complete flow key */
+	int reason;   /**< enum xl_pass_reason when PASS, else -1 */
+	int via;      /**< enum xl_steer_via when FAST, else -1 */
+	int64_t rule; /**< id of the matched rule (any action), -1 if none */
+	int hit; /**< 1 if xl_hits[rule] is incremented (rule matched and id < XL_RULE_ID_MAX) */
+	int have_key;		/**< 1 if parsing reached a complete flow key */
 	struct xl_flow_key key; /**< the parsed flow (valid when have_key) */
 };
 

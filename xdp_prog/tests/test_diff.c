@@ -32,19 +32,19 @@
 #include "packets.h"
 #include "ref_classify.h"
 
-#define DEFAULT_PACKETS 1000000u
+#define DEFAULT_PACKETS	 1000000u
 #define VALGRIND_PACKETS 20000u
-#define ROUNDS 8
-#define BATCH 1024
-#define MAX_FRAME 3000 /* below PROG_TEST_RUN's page-based limit */
-#define N_FLOWS 64
-#define MAX_RULES 256
-#define MAX_REPORTS 12
-#define ADDR_BITS 4
+#define ROUNDS		 8
+#define BATCH		 1024
+#define MAX_FRAME	 3000 /* below PROG_TEST_RUN's page-based limit */
+#define N_FLOWS		 64
+#define MAX_RULES	 256
+#define MAX_REPORTS	 12
+#define ADDR_BITS	 4
 
-#define OUT_FALLBACK (-1) /* fast-lane choice, no socket on the queue */
-#define OUT_SHORT (-2)	  /* frame shorter than ETH_HLEN: PROG_TEST_RUN refuses it */
-#define OUT_VIA(v) (100 + (v)) /* steered[v] (an AF_XDP socket is bound to queue 0) */
+#define OUT_FALLBACK	 (-1)	     /* fast-lane choice, no socket on the queue */
+#define OUT_SHORT	 (-2)	     /* frame shorter than ETH_HLEN: PROG_TEST_RUN refuses it */
+#define OUT_VIA(v)	 (100 + (v)) /* steered[v] (an AF_XDP socket is bound to queue 0) */
 
 struct diff_round {
 	struct xl_harness *h;
@@ -118,7 +118,9 @@ static struct xl_rule random_rule(struct xl_rng *r, struct diff_round *d, uint32
 	uint32_t u = xl_rng_below(r, 100);
 
 	memset(&rule, 0, sizeof(rule));
-	rule.action = u < 60 ? XL_ACT_FAST : u < 90 ? XL_ACT_PASS : (uint8_t)(2 + xl_rng_below(r, 254));
+	rule.action = u < 60   ? XL_ACT_FAST
+		      : u < 90 ? XL_ACT_PASS
+			       : (uint8_t)(2 + xl_rng_below(r, 254));
 	if (xl_rng_below(r, 100) < 5) {
 		rule.id = XL_RULE_ID_MAX + xl_rng_below(r, 1000); /* no hit counter */
 	} else {
@@ -206,7 +208,9 @@ static void setup_round(struct diff_round *d, struct xl_rng *r)
 		uint32_t a, u = xl_rng_below(r, 100);
 
 		memset(&k4, 0, sizeof(k4));
-		k4.prefixlen = u < 5 ? 0 : u < 15 ? 12 + xl_rng_below(r, 17) : 29 + xl_rng_below(r, 4);
+		k4.prefixlen = u < 5	? 0
+			       : u < 15 ? 12 + xl_rng_below(r, 17)
+					: 29 + xl_rng_below(r, 4);
 		a = htobe32(xl_pkt_pool_ip4(r, ADDR_BITS));
 		mask_bytes((uint8_t *)&a, 4, k4.prefixlen);
 		k4.addr = a;
@@ -216,7 +220,9 @@ static void setup_round(struct diff_round *d, struct xl_rng *r)
 		rule = random_rule(r, d, &next_id);
 		memset(&k6, 0, sizeof(k6));
 		u = xl_rng_below(r, 100);
-		k6.prefixlen = u < 5 ? 0 : u < 15 ? 32 + xl_rng_below(r, 33) : 65 + xl_rng_below(r, 64);
+		k6.prefixlen = u < 5	? 0
+			       : u < 15 ? 32 + xl_rng_below(r, 33)
+					: 65 + xl_rng_below(r, 64);
 		xl_pkt_pool_ip6(r, ADDR_BITS, (uint8_t *)k6.addr);
 		mask_bytes((uint8_t *)k6.addr, 16, k6.prefixlen);
 		cr_assert_eq(xl_harness_add_pfx6(d->h, &k6, &rule), 0);
@@ -263,7 +269,8 @@ static void setup_round(struct diff_round *d, struct xl_rng *r)
 			cr_assert_eq(xl_harness_classify(d->h, f, (size_t)len, &o), 0);
 			if (res.verdict == XL_REF_PASS && res.reason == XL_PASS_NO_MATCH) {
 				/* Reaches step 5: promoted now (or already hot), steered via hot. */
-				cr_expect_eq(o.code, XL_VIA_HOT, "promotion frame not steered via hot");
+				cr_expect_eq(o.code, XL_VIA_HOT,
+					     "promotion frame not steered via hot");
 				cr_expect_eq(o.promotions, (uint32_t)!hot, "promotion count");
 				cr_assert_eq(xl_ref_add_hot(&d->rs, k), 0);
 				xl_ref_rules_seal(&d->rs);
@@ -485,7 +492,8 @@ static void run_round(struct diff_round *d, struct xl_rng *r, struct diff_totals
 				if (res.have_key && res.via == XL_VIA_HOT) {
 					struct xl_hot_val hv;
 
-					fprintf(stderr, "hot entry for this flow: %s (hot set size %d)\n",
+					fprintf(stderr,
+						"hot entry for this flow: %s (hot set size %d)\n",
 						xl_harness_hot_get(d->h, &res.key, &hv) ? "gone"
 											: "present",
 						xl_harness_hot_count(d->h));
@@ -521,8 +529,8 @@ static void run_round(struct diff_round *d, struct xl_rng *r, struct diff_totals
 Test(steer_diff, bpf_matches_reference, .timeout = 600)
 {
 	uint64_t seed = env_u64("XL_SEED", (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32));
-	uint64_t total = env_u64("XL_DIFF_PACKETS", xl_harness_under_valgrind() ? VALGRIND_PACKETS
-									       : DEFAULT_PACKETS);
+	uint64_t total = env_u64("XL_DIFF_PACKETS",
+				 xl_harness_under_valgrind() ? VALGRIND_PACKETS : DEFAULT_PACKETS);
 	struct diff_totals t;
 	struct timespec t0, t1;
 	struct xl_rng r;
@@ -551,14 +559,15 @@ Test(steer_diff, bpf_matches_reference, .timeout = 600)
 	fprintf(stderr,
 		"steer_diff: XL_SEED=%" PRIu64 ": %" PRIu64 " frames (%" PRIu64 " mutated, %" PRIu64
 		" shorter than 14 B refused by PROG_TEST_RUN as expected, %" PRIu64
-		" over %d B not drawn) in %.1f s: %" PRIu64
-		" verdict disagreements, %" PRIu64 " rule-hit disagreements\n",
+		" over %d B not drawn) in %.1f s: %" PRIu64 " verdict disagreements, %" PRIu64
+		" rule-hit disagreements\n",
 		seed, t.frames, t.mutated, t.short_frames, t.too_long, MAX_FRAME, secs,
 		t.disagreements, t.hit_mismatches);
 	fprintf(stderr,
 		"steer_diff: %d/%d rounds with a queue-0 AF_XDP socket (steered[via] compared), "
 		"detector cms/lru/unknown rounds %d/%d/%d, %" PRIu64 " runtime flag flips\n",
-		t.xsk_rounds, ROUNDS, t.det_rounds[0], t.det_rounds[1], t.det_rounds[2], t.cfg_flips);
+		t.xsk_rounds, ROUNDS, t.det_rounds[0], t.det_rounds[1], t.det_rounds[2],
+		t.cfg_flips);
 	fprintf(stderr, "steer_diff: outcomes:");
 	for (int i = 0; i < XL_PASS_MAX; i++)
 		fprintf(stderr, " %s=%" PRIu64, xl_ref_reason_name(i), t.by_reason[i]);

@@ -25,7 +25,7 @@
 #include "packets.h"
 #include "ref_classify.h"
 
-#define FAST -1 /* expected: chosen for the fast lane (steered, or a fallback without socket) */
+#define FAST	-1 /* expected: chosen for the fast lane (steered, or a fallback without socket) */
 #define RULE_V4 11
 #define RULE_V6 12
 
@@ -37,27 +37,27 @@ struct parse_case {
 
 /* Helpers for specs. */
 #define V4 .saddr4 = 0xc6120001, .daddr4 = 0xc6120102
-#define V6                                                                                         \
-	.l3 = XL_PKT_L3_IPV6,                                                                      \
-	.saddr6 = {0x20, 0x01, 0x00, 0x02, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1},                     \
+#define V6                                                                      \
+	.l3 = XL_PKT_L3_IPV6,                                                   \
+	.saddr6 = {0x20, 0x01, 0x00, 0x02, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1}, \
 	.daddr6 = {0x20, 0x01, 0x00, 0x02, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2}
 #define UDP_PL(n) .sport = 4000, .dport = 53, .payload_len = (n)
 #define TCP_PL(n) .l4 = XL_PKT_L4_TCP, .sport = 4001, .dport = 443, .payload_len = (n)
-#define UDP UDP_PL(18)
-#define TCP TCP_PL(10)
-#define TAG(tp, id)                                                                                \
-	{                                                                                          \
-		.tpid = (tp), .tci = (id)                                                          \
+#define UDP	  UDP_PL(18)
+#define TCP	  TCP_PL(10)
+#define TAG(tp, id)                       \
+	{                                 \
+		.tpid = (tp), .tci = (id) \
 	}
-#define EXT(t, l)                                                                                  \
-	{                                                                                          \
-		.type = (t), .len = (l)                                                            \
+#define EXT(t, l)                       \
+	{                               \
+		.type = (t), .len = (l) \
 	}
-#define FRAG(off, more)                                                                            \
-	{                                                                                          \
-		.type = XL_IPPROTO_FRAGMENT, .frag_off = (off), .mf = (more)                       \
+#define FRAG(off, more)                                                      \
+	{                                                                    \
+		.type = XL_IPPROTO_FRAGMENT, .frag_off = (off), .mf = (more) \
 	}
-#define Q XL_ETH_P_8021Q
+#define Q  XL_ETH_P_8021Q
 #define AD XL_ETH_P_8021AD
 
 static struct parse_case cases[] = {
@@ -66,7 +66,9 @@ static struct parse_case cases[] = {
 	{"ipv4_tcp", {V4, TCP}, FAST},
 	{"ipv4_udp_empty", {V4, .sport = 1, .dport = 2}, FAST},
 	{"ipv4_tcp_empty", {V4, .l4 = XL_PKT_L4_TCP, .sport = 1, .dport = 2}, FAST},
-	{"ipv4_udp_padded_to_60", {V4, .sport = 1, .dport = 2, .payload_len = 2, .pad_to = 60}, FAST},
+	{"ipv4_udp_padded_to_60",
+	 {V4, .sport = 1, .dport = 2, .payload_len = 2, .pad_to = 60},
+	 FAST},
 	{"ipv4_opts_ihl6", {V4, UDP, .ip4_opt_len = 4}, FAST},
 	{"ipv4_opts_ihl10", {V4, TCP, .ip4_opt_len = 20}, FAST},
 	{"ipv4_opts_ihl15", {V4, UDP, .ip4_opt_len = 40}, FAST},
@@ -88,7 +90,8 @@ static struct parse_case cases[] = {
 	{"ipv4_df_not_fragment", {V4, UDP, .ip4_df = 1}, FAST},
 	{"ipv4_icmp", {V4, .l4 = XL_PKT_L4_ICMP, .payload_len = 8}, XL_PASS_NOT_L4},
 	{"ipv4_icmp_fragment", {V4, .l4 = XL_PKT_L4_ICMP, .ip4_frag_off = 3}, XL_PASS_FRAGMENT},
-	{"ipv4_sctp", {V4, .l4 = XL_PKT_L4_RAW, .l4_proto = XL_IPPROTO_SCTP, .payload_len = 28},
+	{"ipv4_sctp",
+	 {V4, .l4 = XL_PKT_L4_RAW, .l4_proto = XL_IPPROTO_SCTP, .payload_len = 28},
 	 XL_PASS_NOT_L4},
 	{"ipv4_proto_ipv6_frag_number",
 	 {V4, .l4 = XL_PKT_L4_RAW, .l4_proto = XL_IPPROTO_FRAGMENT, .payload_len = 16},
@@ -100,35 +103,46 @@ static struct parse_case cases[] = {
 	{"ipv4_tcp_doff0", {V4, TCP, .tcp_doff = 0xf0 /* nibble 0 */}, XL_PASS_BAD_L4},
 	{"ipv4_tcp_doff15_past_end", {V4, TCP, .tcp_doff = 15}, XL_PASS_TRUNCATED},
 	{"ipv4_tcp_options_40", {V4, TCP, .tcp_opt_len = 40}, FAST},
-	{"ipv4_opts_tcp_opts_jumbo_payload", {V4, TCP_PL(1400), .ip4_opt_len = 40, .tcp_opt_len = 40}, FAST},
+	{"ipv4_opts_tcp_opts_jumbo_payload",
+	 {V4, TCP_PL(1400), .ip4_opt_len = 40, .tcp_opt_len = 40},
+	 FAST},
 	/* VLAN */
 	{"vlan_8021q_ipv4_udp", {V4, UDP, .n_vlan = 1, .vlan = {TAG(Q, 10)}}, FAST},
 	{"vlan_8021ad_ipv4_tcp", {V4, TCP, .n_vlan = 1, .vlan = {TAG(AD, 20)}}, FAST},
 	{"vlan_qinq_ad_q_ipv4", {V4, UDP, .n_vlan = 2, .vlan = {TAG(AD, 1), TAG(Q, 2)}}, FAST},
 	{"vlan_q_q_ipv6", {V6, UDP, .n_vlan = 2, .vlan = {TAG(Q, 1), TAG(Q, 2)}}, FAST},
 	{"vlan_ad_ad_ipv6_tcp", {V6, TCP, .n_vlan = 2, .vlan = {TAG(AD, 1), TAG(AD, 4095)}}, FAST},
-	{"vlan_three_tags", {V4, UDP, .n_vlan = 3, .vlan = {TAG(AD, 1), TAG(Q, 2), TAG(Q, 3)}},
+	{"vlan_three_tags",
+	 {V4, UDP, .n_vlan = 3, .vlan = {TAG(AD, 1), TAG(Q, 2), TAG(Q, 3)}},
 	 XL_PASS_VLAN_DEPTH},
-	{"vlan_five_tags", {V6, TCP, .n_vlan = 5,
-	 .vlan = {TAG(Q, 1), TAG(Q, 2), TAG(AD, 3), TAG(Q, 4), TAG(Q, 5)}}, XL_PASS_VLAN_DEPTH},
-	{"vlan_9100_not_a_tag", {V4, UDP, .n_vlan = 1, .vlan = {TAG(XL_ETH_P_QINQ1, 7)}},
+	{"vlan_five_tags",
+	 {V6, TCP, .n_vlan = 5, .vlan = {TAG(Q, 1), TAG(Q, 2), TAG(AD, 3), TAG(Q, 4), TAG(Q, 5)}},
+	 XL_PASS_VLAN_DEPTH},
+	{"vlan_9100_not_a_tag",
+	 {V4, UDP, .n_vlan = 1, .vlan = {TAG(XL_ETH_P_QINQ1, 7)}},
 	 XL_PASS_NOT_IP},
-	{"vlan_two_tags_arp", {.l3 = XL_PKT_L3_ARP, .n_vlan = 2, .vlan = {TAG(AD, 1), TAG(Q, 2)}},
+	{"vlan_two_tags_arp",
+	 {.l3 = XL_PKT_L3_ARP, .n_vlan = 2, .vlan = {TAG(AD, 1), TAG(Q, 2)}},
 	 XL_PASS_NOT_IP},
-	{"vlan_ipv4_opts_fragment", {V4, UDP, .n_vlan = 1, .vlan = {TAG(Q, 9)}, .ip4_opt_len = 40,
-	 .ip4_frag_off = 7}, XL_PASS_FRAGMENT},
+	{"vlan_ipv4_opts_fragment",
+	 {V4, UDP, .n_vlan = 1, .vlan = {TAG(Q, 9)}, .ip4_opt_len = 40, .ip4_frag_off = 7},
+	 XL_PASS_FRAGMENT},
 	/* Not IP */
 	{"arp", {.l3 = XL_PKT_L3_ARP, .saddr4 = 0xc6120001, .daddr4 = 0xc6120002}, XL_PASS_NOT_IP},
 	{"arp_padded", {.l3 = XL_PKT_L3_ARP, .pad_to = 60}, XL_PASS_NOT_IP},
 	{"lldp", {.l3 = XL_PKT_L3_LLDP}, XL_PASS_NOT_IP},
-	{"ethertype_88b5", {.l3 = XL_PKT_L3_RAW, .ethertype = 0x88b5, .payload_len = 46},
+	{"ethertype_88b5",
+	 {.l3 = XL_PKT_L3_RAW, .ethertype = 0x88b5, .payload_len = 46},
 	 XL_PASS_NOT_IP},
-	{"ethertype_8023_length", {.l3 = XL_PKT_L3_RAW, .ethertype = 46, .payload_len = 46},
+	{"ethertype_8023_length",
+	 {.l3 = XL_PKT_L3_RAW, .ethertype = 46, .payload_len = 46},
 	 XL_PASS_NOT_IP},
-	{"ethertype_mpls", {.l3 = XL_PKT_L3_RAW, .ethertype = 0x8847, .payload_len = 46},
+	{"ethertype_mpls",
+	 {.l3 = XL_PKT_L3_RAW, .ethertype = 0x8847, .payload_len = 46},
 	 XL_PASS_NOT_IP},
-	{"ethertype_ipv4_reversed_bytes", {.l3 = XL_PKT_L3_RAW, .ethertype = 0x0008,
-	 .payload_len = 46}, XL_PASS_NOT_IP},
+	{"ethertype_ipv4_reversed_bytes",
+	 {.l3 = XL_PKT_L3_RAW, .ethertype = 0x0008, .payload_len = 46},
+	 XL_PASS_NOT_IP},
 	/* IPv6 */
 	{"ipv6_udp", {V6, UDP}, FAST},
 	{"ipv6_tcp", {V6, TCP}, FAST},
@@ -139,35 +153,51 @@ static struct parse_case cases[] = {
 	{"ipv6_first_fragment", {V6, UDP, .n_ext = 1, .ext = {FRAG(0, 1)}}, XL_PASS_FRAGMENT},
 	{"ipv6_middle_fragment", {V6, TCP, .n_ext = 1, .ext = {FRAG(185, 1)}}, XL_PASS_FRAGMENT},
 	{"ipv6_last_fragment", {V6, UDP, .n_ext = 1, .ext = {FRAG(185, 0)}}, XL_PASS_FRAGMENT},
-	{"ipv6_hop_dst_frag_mf_icmpv6", {V6, .l4 = XL_PKT_L4_ICMPV6, .n_ext = 3,
-	 .ext = {EXT(XL_IPPROTO_HOPOPTS, 0), EXT(XL_IPPROTO_DSTOPTS, 0), FRAG(0, 1)}},
+	{"ipv6_hop_dst_frag_mf_icmpv6",
+	 {V6, .l4 = XL_PKT_L4_ICMPV6, .n_ext = 3,
+	  .ext = {EXT(XL_IPPROTO_HOPOPTS, 0), EXT(XL_IPPROTO_DSTOPTS, 0), FRAG(0, 1)}},
 	 XL_PASS_FRAGMENT},
-	{"ipv6_chain_6_udp", {V6, UDP, .n_ext = 6, .ext = {EXT(XL_IPPROTO_HOPOPTS, 0),
-	 EXT(XL_IPPROTO_DSTOPTS, 1), EXT(XL_IPPROTO_ROUTING, 2), FRAG(0, 0),
-	 EXT(XL_IPPROTO_DSTOPTS, 0), EXT(XL_IPPROTO_DSTOPTS, 3)}}, FAST},
-	{"ipv6_chain_6_tcp_vlan2", {V6, TCP, .n_vlan = 2, .vlan = {TAG(AD, 5), TAG(Q, 6)},
-	 .n_ext = 6, .ext = {EXT(XL_IPPROTO_HOPOPTS, 1), EXT(XL_IPPROTO_ROUTING, 0),
-	 EXT(XL_IPPROTO_ROUTING, 0), EXT(XL_IPPROTO_DSTOPTS, 0), FRAG(0, 0), FRAG(0, 0)}}, FAST},
-	{"ipv6_chain_6_then_icmpv6", {V6, .l4 = XL_PKT_L4_ICMPV6, .n_ext = 6,
-	 .ext = {EXT(0, 0), EXT(0, 0), EXT(0, 0), EXT(0, 0), EXT(0, 0), EXT(0, 0)}},
+	{"ipv6_chain_6_udp",
+	 {V6, UDP, .n_ext = 6,
+	  .ext = {EXT(XL_IPPROTO_HOPOPTS, 0), EXT(XL_IPPROTO_DSTOPTS, 1),
+		  EXT(XL_IPPROTO_ROUTING, 2), FRAG(0, 0), EXT(XL_IPPROTO_DSTOPTS, 0),
+		  EXT(XL_IPPROTO_DSTOPTS, 3)}},
+	 FAST},
+	{"ipv6_chain_6_tcp_vlan2",
+	 {V6, TCP, .n_vlan = 2, .vlan = {TAG(AD, 5), TAG(Q, 6)}, .n_ext = 6,
+	  .ext = {EXT(XL_IPPROTO_HOPOPTS, 1), EXT(XL_IPPROTO_ROUTING, 0),
+		  EXT(XL_IPPROTO_ROUTING, 0), EXT(XL_IPPROTO_DSTOPTS, 0), FRAG(0, 0), FRAG(0, 0)}},
+	 FAST},
+	{"ipv6_chain_6_then_icmpv6",
+	 {V6, .l4 = XL_PKT_L4_ICMPV6, .n_ext = 6,
+	  .ext = {EXT(0, 0), EXT(0, 0), EXT(0, 0), EXT(0, 0), EXT(0, 0), EXT(0, 0)}},
 	 XL_PASS_NOT_L4},
-	{"ipv6_chain_7", {V6, UDP, .n_ext = 7, .ext = {EXT(XL_IPPROTO_HOPOPTS, 0),
-	 EXT(XL_IPPROTO_DSTOPTS, 0), EXT(XL_IPPROTO_ROUTING, 0), EXT(XL_IPPROTO_DSTOPTS, 0),
-	 EXT(XL_IPPROTO_DSTOPTS, 0), EXT(XL_IPPROTO_DSTOPTS, 0), EXT(XL_IPPROTO_DSTOPTS, 0)}},
+	{"ipv6_chain_7",
+	 {V6, UDP, .n_ext = 7,
+	  .ext = {EXT(XL_IPPROTO_HOPOPTS, 0), EXT(XL_IPPROTO_DSTOPTS, 0),
+		  EXT(XL_IPPROTO_ROUTING, 0), EXT(XL_IPPROTO_DSTOPTS, 0),
+		  EXT(XL_IPPROTO_DSTOPTS, 0), EXT(XL_IPPROTO_DSTOPTS, 0),
+		  EXT(XL_IPPROTO_DSTOPTS, 0)}},
 	 XL_PASS_IPV6_EXT_DEPTH},
-	{"ipv6_chain_7th_is_fragment", {V6, UDP, .n_ext = 7, .ext = {EXT(0, 0), EXT(0, 0),
-	 EXT(0, 0), EXT(0, 0), EXT(0, 0), EXT(0, 0), FRAG(5, 1)}}, XL_PASS_IPV6_EXT_DEPTH},
-	{"ipv6_chain_12", {V6, TCP, .n_ext = 12, .ext = {EXT(60, 0), EXT(60, 0), EXT(60, 0),
-	 EXT(60, 0), EXT(60, 0), EXT(60, 0), EXT(60, 0), EXT(60, 0), EXT(60, 0), EXT(60, 0),
-	 EXT(60, 0), EXT(60, 0)}}, XL_PASS_IPV6_EXT_DEPTH},
+	{"ipv6_chain_7th_is_fragment",
+	 {V6, UDP, .n_ext = 7,
+	  .ext = {EXT(0, 0), EXT(0, 0), EXT(0, 0), EXT(0, 0), EXT(0, 0), EXT(0, 0), FRAG(5, 1)}},
+	 XL_PASS_IPV6_EXT_DEPTH},
+	{"ipv6_chain_12",
+	 {V6, TCP, .n_ext = 12,
+	  .ext = {EXT(60, 0), EXT(60, 0), EXT(60, 0), EXT(60, 0), EXT(60, 0), EXT(60, 0),
+		  EXT(60, 0), EXT(60, 0), EXT(60, 0), EXT(60, 0), EXT(60, 0), EXT(60, 0)}},
+	 XL_PASS_IPV6_EXT_DEPTH},
 	{"ipv6_ah_udp", {V6, UDP, .n_ext = 1, .ext = {EXT(XL_IPPROTO_AH, 4)}}, XL_PASS_NOT_L4},
-	{"ipv6_esp", {V6, UDP_PL(32), .n_ext = 1, .ext = {EXT(XL_IPPROTO_ESP, 0)}},
+	{"ipv6_esp", {V6, UDP_PL(32), .n_ext = 1, .ext = {EXT(XL_IPPROTO_ESP, 0)}}, XL_PASS_NOT_L4},
+	{"ipv6_no_next_header",
+	 {V6, UDP, .n_ext = 1, .ext = {EXT(XL_IPPROTO_NONE, 0)}},
 	 XL_PASS_NOT_L4},
-	{"ipv6_no_next_header", {V6, UDP, .n_ext = 1, .ext = {EXT(XL_IPPROTO_NONE, 0)}},
+	{"ipv6_mobility_header",
+	 {V6, UDP, .n_ext = 1, .ext = {EXT(XL_IPPROTO_MH, 0)}},
 	 XL_PASS_NOT_L4},
-	{"ipv6_mobility_header", {V6, UDP, .n_ext = 1, .ext = {EXT(XL_IPPROTO_MH, 0)}},
-	 XL_PASS_NOT_L4},
-	{"ipv6_hop_then_unknown_253", {V6, UDP, .n_ext = 2, .ext = {EXT(0, 0), EXT(253, 0)}},
+	{"ipv6_hop_then_unknown_253",
+	 {V6, UDP, .n_ext = 2, .ext = {EXT(0, 0), EXT(253, 0)}},
 	 XL_PASS_NOT_L4},
 	{"ipv6_icmpv6", {V6, .l4 = XL_PKT_L4_ICMPV6, .payload_len = 8}, XL_PASS_NOT_L4},
 	{"ipv6_icmp_v4_number", {V6, .l4 = XL_PKT_L4_ICMP}, XL_PASS_NOT_L4},
@@ -176,12 +206,15 @@ static struct parse_case cases[] = {
 	{"ipv6_plen_zero", {V6, UDP, .ip6_plen_delta = -26}, XL_PASS_TRUNCATED},
 	{"ipv6_plen_cuts_udp_hdr", {V6, UDP, .ip6_plen_delta = -20}, XL_PASS_TRUNCATED},
 	{"ipv6_plen_below_udp_len", {V6, UDP, .ip6_plen_delta = -1}, XL_PASS_BAD_L4},
-	{"ipv6_plen_cuts_ext", {V6, UDP, .n_ext = 1, .ext = {EXT(XL_IPPROTO_DSTOPTS, 3)},
-	 .ip6_plen_delta = -40}, XL_PASS_TRUNCATED},
-	{"ipv6_plen_cuts_frag_hdr", {V6, UDP, .n_ext = 1, .ext = {FRAG(0, 0)},
-	 .ip6_plen_delta = -30}, XL_PASS_TRUNCATED},
-	{"ipv6_ext_len_255_past_frame", {V6, UDP, .n_ext = 1, .ext = {EXT(0, 255)},
-	 .ip6_plen_delta = -2000}, XL_PASS_TRUNCATED},
+	{"ipv6_plen_cuts_ext",
+	 {V6, UDP, .n_ext = 1, .ext = {EXT(XL_IPPROTO_DSTOPTS, 3)}, .ip6_plen_delta = -40},
+	 XL_PASS_TRUNCATED},
+	{"ipv6_plen_cuts_frag_hdr",
+	 {V6, UDP, .n_ext = 1, .ext = {FRAG(0, 0)}, .ip6_plen_delta = -30},
+	 XL_PASS_TRUNCATED},
+	{"ipv6_ext_len_255_past_frame",
+	 {V6, UDP, .n_ext = 1, .ext = {EXT(0, 255)}, .ip6_plen_delta = -2000},
+	 XL_PASS_TRUNCATED},
 	{"ipv6_version4", {V6, UDP, .ip6_version = 4}, XL_PASS_BAD_IPV6},
 	{"ipv6_padded_trailer_ignored", {V6, .sport = 9, .dport = 9, .pad_to = 200}, FAST},
 	{"ipv6_tcp_doff4", {V6, TCP, .tcp_doff = 4}, XL_PASS_BAD_L4},
@@ -363,7 +396,8 @@ ParameterizedTest(struct parse_case *c, steer_parse, table)
 					v = t - ip - 40;
 				else
 					continue;
-				cut[ip + 2 + (c->spec.l3 == XL_PKT_L3_IPV6) * 2] = (uint8_t)(v >> 8);
+				cut[ip + 2 + (c->spec.l3 == XL_PKT_L3_IPV6) * 2] =
+					(uint8_t)(v >> 8);
 				cut[ip + 3 + (c->spec.l3 == XL_PKT_L3_IPV6) * 2] = (uint8_t)v;
 			}
 			want = ref_expect(&rs, cut, n);
