@@ -55,14 +55,18 @@ EOF
 }
 
 down() {
-	local name=$1 ns
+	local name=$1 ns rc=0
 	check_name "$name"
 	for ns in "$name-srv" "$name-cli"; do
 		# Deleting a namespace deletes the veth end inside it (and with it the peer). Test the
 		# name file, not `ip netns list`, whose output races with other namespaces going away.
-		if [ -e "/run/netns/$ns" ]; then
-			ip netns del "$ns" 2>/dev/null || true
-		fi
+		# A process that is still leaving (e.g. a server just killed, in the private mount
+		# namespace of `ip netns exec`) keeps the name busy for a moment: retry, bounded.
+		for _ in $(seq 30); do
+			[ -e "/run/netns/$ns" ] || break
+			ip netns del "$ns" 2>/dev/null || sleep 0.1
+		done
+		[ -e "/run/netns/$ns" ] && { echo "testbed: could not remove namespace $ns" >&2; rc=1; }
 	done
 	if [ -d "$STATE_ROOT/$name" ]; then
 		if mountpoint -q "$STATE_ROOT/$name/bpf"; then
@@ -70,7 +74,7 @@ down() {
 		fi
 		rm -rf -- "${STATE_ROOT:?}/$name"
 	fi
-	return 0
+	return $rc
 }
 
 up() {
