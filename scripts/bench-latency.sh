@@ -91,6 +91,7 @@ done
 xlane=$build/userspace/cli/xlane
 
 mkdir -p "$out"
+rm -rf "$out/raw"
 tmp=$(mktemp -d /tmp/xl-bench-lat.XXXXXX)
 log=$out/latency-log.txt
 : >"$log"
@@ -248,7 +249,16 @@ skip() { # name reason
 	skipped=$(jq -c --arg n "$1" --arg r "$2" '. + [{server: $n, reason: $r}]' <<<"$skipped")
 }
 
+testbed_alive() {
+	[ "$real" = 1 ] || { [ -e "/run/netns/$srv_ns" ] && [ -e "/run/netns/$cli_ns" ]; } || {
+		echo "bench-latency: the testbed namespaces $srv_ns/$cli_ns vanished (removed by someone" \
+			"else?); partial results are in $out/raw" >&2
+		exit 1
+	}
+}
+
 run_server() { # name
+	testbed_alive
 	local name=$1 st=$tmp/stats-$1.json err=$tmp/err-$1.txt runs=$tmp/runs-$1 modes=null steer
 	mkdir -p "$runs"
 	rx_default
@@ -299,6 +309,7 @@ run_server() { # name
 		jq --arg k "$k" --slurpfile d "$f" '.runs[$k] = $d[0]' \
 			"$tmp/server-$name.json" >"$tmp/x.json" && mv "$tmp/x.json" "$tmp/server-$name.json"
 	done
+	mkdir -p "$out/raw" && cp "$tmp/server-$name.json" "$out/raw/" # kept even if a later step fails
 }
 
 all=(kernel-block kernel-mmsg kernel-busypoll xlane-wakeup xlane-busypoll dpdk-af_xdp)
@@ -327,6 +338,7 @@ done
 # ---- cold-path tax: the kernel path with xlane attached (steering another port) vs nothing ------------
 tax='{"skipped": "xlane not available"}'
 if [ "$xlane_ok" = 1 ] && [[ " ${list[*]} " == *" kernel-block "* ]]; then
+	testbed_alive
 	say "cold-path tax: kernel-block alone, then with xlane attached (rule: udp dport $TAX_PORT)"
 	rx_default
 	for phase in without with_xlane; do
