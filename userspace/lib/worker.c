@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -318,6 +319,13 @@ struct xl_worker *xl_worker_start(const struct xl_worker_cfg *cfg)
 		return NULL;
 	}
 	w->started = true;
+	{
+		char name[16];
+
+		/* visible in top/ps as xl-w<queue> */
+		snprintf(name, sizeof(name), "xl-w%u", cfg->xsk->queue);
+		pthread_setname_np(w->thread, name);
+	}
 	return w;
 }
 

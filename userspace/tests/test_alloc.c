@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -211,6 +213,54 @@ static void build_frame(uint8_t *f, const uint8_t dmac[6], const uint8_t smac[6]
 	udp[7] = (uint8_t)c;
 }
 
+/*
+ * Minor faults of the worker threads (named xl-w<queue> by the library), from /proc. Called
+ * outside the measured window (opendir allocates).
+ */
+static unsigned long worker_faults(unsigned int *nthreads)
+{
+	char path[300], st[1024], comm[32];
+	unsigned long sum = 0;
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/task");
+
+	*nthreads = 0;
+	while (d && (de = readdir(d))) {
+		int fd, n, field;
+		char *p;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = (int)read(fd, comm, sizeof(comm) - 1);
+		close(fd);
+		if (n <= 0 || strncmp(comm, "xl-w", 4))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/stat", de->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = (int)read(fd, st, sizeof(st) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		st[n] = 0;
+		p = strrchr(st, ')'); /* field 2 ends here; minflt is field 10 */
+		for (field = 2; p && field < 10; field++)
+			p = strchr(p + 1, ' ');
+		if (p) {
+			sum += strtoul(p + 1, NULL, 10);
+			(*nthreads)++;
+		}
+	}
+	if (d)
+		closedir(d);
+	return sum;
+}
+
 static uint64_t worker_rx(struct xl_control *ctl, struct xl_stats_snapshot *st)
 {
 	uint64_t rx = 0;
@@ -270,7 +320,8 @@ Test(alloc, steady_state_no_malloc_no_page_fault, .fini = nstest_fini, .timeout 
 	static struct dthread d;
 	int fd, sinks[NSPORT], ifindex, i, tmp;
 	uint64_t want = 1000000, got, tx = 0, sent, ms;
-	unsigned long a0, a1;
+	unsigned long a0, a1, wf0, wf1;
+	unsigned int nw;
 	long f0, f1;
 	unsigned int q;
 
@@ -342,25 +393,40 @@ Test(alloc, steady_state_no_malloc_no_page_fault, .fini = nstest_fini, .timeout 
 	cr_assert_gt(got, 0, "warm-up traffic reached the workers");
 	msleep(300);
 
+	wf0 = worker_faults(&nw);
 	a0 = allocs_now();
 	f0 = minflt_now();
 	got = drive(fd, msgs, ctl, &st, want, 120000, 200000000, &sent, &ms);
 	a1 = allocs_now();
 	f1 = minflt_now();
+	wf1 = worker_faults(&nw);
 	cr_log_info("measured: sent %lu frames, workers received %lu in %lu ms",
 		    (unsigned long)sent, (unsigned long)got, (unsigned long)ms);
 	for (q = 0; q < st.n_queues; q++)
 		tx += st.q[q].tx_packets;
 	cr_log_info("steady state over %lu packets (%u queues, %lu echoed in total): "
-		    "%lu heap allocations, %ld minor page faults",
-		    (unsigned long)got, st.n_queues, (unsigned long)tx, a1 - a0, f1 - f0);
+		    "%lu heap allocations, %ld minor page faults in the process, %lu in the %u "
+		    "worker threads",
+		    (unsigned long)got, st.n_queues, (unsigned long)tx, a1 - a0, f1 - f0, wf1 - wf0,
+		    nw);
 	cr_assert_geq(got, want, "only %lu of %lu packets within the time bound",
 		      (unsigned long)got, (unsigned long)want);
 	cr_assert_gt(tx, 0, "echoes transmitted");
+	cr_assert_eq(nw, st.n_queues, "one xl-w thread per queue found");
 	cr_assert_eq(a1 - a0, 0, "%lu heap allocations during %lu packets", a1 - a0,
 		     (unsigned long)got);
-	cr_assert_eq(f1 - f0, 0, "%ld page faults during %lu packets", f1 - f0,
+	cr_assert_eq(wf1 - wf0, 0, "%lu page faults in the workers during %lu packets",
+		     wf1 - wf0, (unsigned long)got);
+#if defined(__SANITIZE_ADDRESS__)
+	/*
+	 * Under ASan one run in seven showed 202 faults process-wide (about 4 per 100 ms stats
+	 * tick, so not per packet; ASan maps its shadow memory lazily): under ASan only the packet
+	 * threads are held to zero. The plain build holds the whole process to zero.
+	 */
+#else
+	cr_assert_eq(f1 - f0, 0, "%ld page faults in the process during %lu packets", f1 - f0,
 		     (unsigned long)got);
+#endif
 
 	xl_control_close(ctl);
 	for (i = 0; i < NSPORT; i++)
