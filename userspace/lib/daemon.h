@@ -71,8 +71,9 @@ struct xl_run_config {
 	unsigned int fill_size;      /**< fill ring entries; default 2 * rx_size */
 	unsigned int comp_size;      /**< completion ring entries; default tx_size */
 	unsigned int frame_size;     /**< 2048 or 4096; default 4096 */
-	unsigned int n_frames;       /**< UMEM frames; default: per queue fill + rx + tx + comp +
-				       *  batch slack, rounded up to a power of two */
+	unsigned int n_frames;       /**< UMEM frames; default: per queue fill_size + tx_size
+				       *  (twice with fwd_ifname) + 2 * batch_size: what can be out
+				       *  of the pool at once (RX ring frames come from the fill ring) */
 	enum xl_xdp_mode xdp_mode;   /**< default XL_XDP_AUTO */
 	enum xl_bind_mode bind_mode; /**< default XL_BIND_AUTO (zero-copy, then copy) */
 	const struct xl_rule_spec *rules; /**< rules installed before serving */
