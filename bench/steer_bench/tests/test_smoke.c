@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,62 @@ static void done(struct outcome *o)
 	free(o->err);
 }
 
+/*
+ * Under Valgrind (XL_UNDER_VALGRIND=1, --trace-children=yes) steer_bench itself runs under
+ * memcheck, which flags libbpf 1.1's bpf() calls made with a deliberately short union bpf_attr
+ * (feature probes during skeleton load; BPF_MAP_GET_NEXT_KEY). The kernel reads only attr_size
+ * bytes, so these are false positives. Until scripts/valgrind.supp carries suppressions for them,
+ * exit status 99 is accepted only if every error Valgrind reported is one of exactly those:
+ * "Syscall param bpf(attr->expected_attach_type|prog_ifindex)" or, from bpf_map_get_next_key,
+ * "bpf(attr->flags)". Anything else (a leak, an invalid read, another syscall) still fails.
+ */
+static bool starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+static bool only_libbpf_attr_noise(const char *err)
+{
+	const char *line = err;
+	int known = 0;
+
+	while (line && *line) {
+		const char *nl = strchr(line, '\n');
+		const char *p = line;
+
+		if (p[0] == '=' && p[1] == '=') {
+			p = strstr(p + 2, "== ");
+			p = p && (!nl || p < nl) ? p + 3 : ""; /* only within this line */
+			if (*p == '\n')
+				p = "";
+			if (starts_with(p, "Syscall param bpf(attr->expected_attach_type)") ||
+			    starts_with(p, "Syscall param bpf(attr->prog_ifindex)")) {
+				known++;
+			} else if (starts_with(p, "Syscall param bpf(attr->flags)")) {
+				/* the next two lines: "at ... syscall", "by ... bpf_map_get_next_key" */
+				const char *end = nl ? strchr(nl + 1, '\n') : NULL;
+
+				end = end ? strchr(end + 1, '\n') : NULL;
+				if (!end ||
+				    !memmem(nl, (size_t)(end - nl), "bpf_map_get_next_key", 20))
+					return false;
+				known++;
+			} else if (*p && *p != ' ') {
+				return false; /* any other Valgrind report */
+			}
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return known > 0;
+}
+
+static bool under_valgrind(void)
+{
+	const char *v = getenv("XL_UNDER_VALGRIND");
+
+	return v && *v && strcmp(v, "0") != 0;
+}
+
 static void need_root(void)
 {
 	if (geteuid() != 0)
@@ -119,7 +176,11 @@ Test(steer_bench_smoke, tiny_run_prints_table_and_json, .timeout = 100)
 	cr_assert(fd >= 0);
 	close(fd);
 	o = run(args);
-	cr_assert_eq(o.status, 0, "steer_bench failed: %s", o.err);
+	if (o.status == 99 && under_valgrind() && only_libbpf_attr_noise(o.err))
+		cr_log_info(
+			"steer_bench: only libbpf short-bpf_attr reports from Valgrind, accepted");
+	else
+		cr_assert_eq(o.status, 0, "steer_bench failed: %s", o.err);
 	for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
 		cr_assert_not_null(strstr(o.out, titles[i]), "row '%s' missing:\n%s", titles[i],
 				   o.out);
