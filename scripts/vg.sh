@@ -1,15 +1,38 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# exe_wrapper of the meson 'valgrind' test setup. ELF test programs run under Valgrind memcheck
-# (children followed: Criterion runs each test in a child); shell-script tests run as they are,
-# with XL_UNDER_VALGRIND=1 so they can put the programs they drive under Valgrind themselves.
-set -euo pipefail
+# exe_wrapper of the meson 'valgrind' test setup. ELF test programs run under Valgrind memcheck with
+# children followed (Criterion runs each test in a child process); shell-script tests run as they
+# are, with XL_UNDER_VALGRIND=1 so they can put the programs they drive under Valgrind themselves.
+#
+# Valgrind's --error-exitcode only reaches the parent's exit status, and a Criterion child's exit
+# status is not the runner's: so every process writes its own log, and this wrapper fails the test
+# when any log reports an error or a leak.
+set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export XL_UNDER_VALGRIND=1
 if [ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" != '177ELF' ]; then
 	exec "$@"
 fi
-exec valgrind --error-exitcode=99 --leak-check=full \
+logs=$(mktemp -d /tmp/xl-vg.XXXXXX)
+valgrind --error-exitcode=99 --leak-check=full \
 	--show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible \
 	--trace-children=yes --trace-children-skip='/usr/bin/*,/bin/*,/usr/sbin/*,/sbin/*' \
-	--child-silent-after-fork=no --quiet --suppressions="$here/valgrind.supp" "$@"
+	--child-silent-after-fork=no --log-file="$logs/vg.%p.log" \
+	--suppressions="$here/valgrind.supp" ${XL_VG_EXTRA_SUPP:+--suppressions="$XL_VG_EXTRA_SUPP"} "$@"
+rc=$?
+bad=0
+for f in "$logs"/vg.*.log; do
+	[ -e "$f" ] || continue
+	if grep -qE '== ERROR SUMMARY: [1-9]' "$f"; then
+		echo "vg.sh: Valgrind found errors in process ${f##*/vg.}:" >&2
+		cat "$f" >&2
+		bad=1
+	fi
+done
+n=$(ls "$logs" | wc -l)
+rm -rf "$logs"
+if [ $bad = 1 ]; then
+	exit 99
+fi
+echo "vg.sh: $n process(es) under memcheck, no errors, no leaks" >&2
+exit $rc
