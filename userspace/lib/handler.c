@@ -39,7 +39,7 @@ enum xl_verdict xl_handler_echo_frame(uint8_t *data, uint32_t len)
 	uint8_t nh;
 	int tags = 0;
 
-	if (len < ETH_HLEN)
+	if (!data || len < ETH_HLEN)
 		return XL_VERDICT_DROP;
 	proto = (uint16_t)(data[12] << 8 | data[13]);
 	while ((proto == ETH_P_8021Q_ || proto == ETH_P_8021AD_) && tags < 2) {

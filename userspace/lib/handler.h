@@ -79,7 +79,7 @@ XL_API const struct xl_handler *xl_handler_builtin(const char *name);
  * @brief **xl_handler_echo_frame()** applies the echo rewrite to one frame (the "echo" handler's
  * per-packet step, public so tests and custom handlers can reuse it).
  * @return XL_VERDICT_TX when the frame was a UDP or TCP packet and was reflected, else
- * XL_VERDICT_DROP (frame left unchanged)
+ * XL_VERDICT_DROP (frame left unchanged; also for @p data NULL)
  */
 XL_API enum xl_verdict xl_handler_echo_frame(uint8_t *data, uint32_t len);
 
