@@ -11,8 +11,13 @@
 
 XL_API uint64_t xl_pool_obj_to_addr(const struct xl_pool *pool, const void *obj)
 {
-	uintptr_t p = (uintptr_t)obj, base = (uintptr_t)pool->region;
+	uintptr_t p = (uintptr_t)obj, base;
 
+	if (unlikely(!pool)) {
+		errno = EINVAL;
+		return UINT64_MAX;
+	}
+	base = (uintptr_t)pool->region;
 	if (unlikely(p < base || p - base >= pool->region_bytes))
 		return UINT64_MAX;
 	return p - base;

@@ -377,7 +377,8 @@ static inline int xl_pool_put(struct xl_pool *pool, struct xl_pool_cache *cache,
 /**
  * @brief **xl_pool_obj_to_addr()** gives the object's byte offset in the region (slot start +
  * headroom): its AF_XDP frame address. O(1).
- * @return the offset, or UINT64_MAX when @p obj is outside the region
+ * @return the offset, or UINT64_MAX when @p obj is outside the region (or @p pool is NULL:
+ * errno EINVAL)
  */
 XL_API uint64_t xl_pool_obj_to_addr(const struct xl_pool *pool, const void *obj);
 
