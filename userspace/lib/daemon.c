@@ -323,7 +323,7 @@ static int setup_workers(struct run *r)
 {
 	const struct xl_run_config *c = r->cfg;
 	int cpus[256], ncpu;
-	unsigned int i;
+	unsigned int i, share, fill_cap = 0, cache_size = 0;
 
 	if (c->n_cpus) {
 		if (!c->cpus || c->n_cpus > 256)
@@ -339,6 +339,16 @@ static int setup_workers(struct run *r)
 		if (ncpu <= 0)
 			ncpu = 0;
 	}
+	/*
+	 * One UMEM serves every queue. When it holds less than a full fill ring per queue (a UMEM
+	 * sized by hand with n_frames), cap each queue's fill ring and pool cache at a share of it,
+	 * so that a queue that took a burst cannot hoard every frame while an idle queue starves.
+	 */
+	share = r->n_frames / r->nq;
+	if (share < r->xsk[0]->fill.size + 2 * pick(c->batch_size, DEF_BATCH)) {
+		fill_cap = share / 2 ? share / 2 : 1;
+		cache_size = share / 4 ? share / 4 : 1;
+	}
 	for (i = 0; i < r->nq; i++) {
 		struct xl_queue_stats *qs = xl_dstats_queue(r->dstats, i);
 		struct xl_worker_cfg wc = {
@@ -352,6 +362,8 @@ static int setup_workers(struct run *r)
 			.cpu = ncpu ? cpus[i % (unsigned int)ncpu] : -1,
 			.batch = pick(c->batch_size, DEF_BATCH),
 			.busy_poll = c->busy_poll,
+			.fill_cap = fill_cap,
+			.cache_size = cache_size,
 		};
 
 		memset(qs, 0, sizeof(*qs));

@@ -76,16 +76,25 @@ static unsigned int reap_comp(struct xl_worker *w, struct xl_xsk *x)
 	return n;
 }
 
+static inline unsigned int min_u(unsigned int a, unsigned int b)
+{
+	return a < b ? a : b;
+}
+
 static void refill(struct xl_worker *w)
 {
 	struct xl_xsk *x = w->cfg.xsk;
-	unsigned int want, i;
+	unsigned int want, held, i;
 	uint32_t idx;
 	int got;
 
 	want = xsk_prod_nb_free(&x->fill, w->cfg.batch);
 	if (want > w->cfg.batch)
 		want = w->cfg.batch;
+	if (w->cfg.fill_cap) {
+		held = xl_xsk_ring_count_prod(&x->fill);
+		want = held >= w->cfg.fill_cap ? 0 : min_u(want, w->cfg.fill_cap - held);
+	}
 	if (!want)
 		return;
 	got = xl_pool_get_burst(w->cfg.pool, w->cache, w->objs, want);
@@ -291,7 +300,7 @@ struct xl_worker *xl_worker_start(const struct xl_worker_cfg *cfg)
 		return NULL;
 	w->cfg = *cfg;
 	w->c = *cfg->stats; /* keeps queue id, modes, cpu */
-	w->cache = xl_pool_cache_create(cfg->pool, 0);
+	w->cache = xl_pool_cache_create(cfg->pool, cfg->cache_size);
 	if (!w->cache) {
 		ret = errno;
 		free(w);

@@ -34,6 +34,10 @@ struct xl_worker_cfg {
 	int cpu;                        /* -1: not pinned */
 	unsigned int batch;             /* RX burst (<= XL_WORKER_BATCH_MAX) */
 	bool busy_poll;                 /* spin with recvfrom instead of sleeping in poll */
+	unsigned int fill_cap;          /* most frames this queue's fill ring may hold: its share of
+					 * a UMEM shared by several queues, so that one busy queue
+					 * cannot hoard every frame; 0: the ring size */
+	unsigned int cache_size;        /* the worker's pool cache; 0: the pool's default */
 };
 
 #define XL_WORKER_BATCH_MAX 256
