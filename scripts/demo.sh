@@ -43,7 +43,8 @@ k_pid=$!
 scripts/in-netns.sh "$XL_TB_SRV_NS" "$xlane" run "$XL_TB_SRV_IF" --rule 'udp dport 7000' --handler echo --cpus 0 &
 xl_pid=$!
 for _ in $(seq 50); do
-	srv "$xlane" status "$XL_TB_SRV_IF" >/dev/null 2>&1 && break
+	# ready once attached (pins appear a moment earlier, while sockets are still being set up)
+	srv "$xlane" status "$XL_TB_SRV_IF" 2>/dev/null | grep -qE 'XDP (native|generic)' && break
 	kill -0 "$xl_pid" 2>/dev/null || { echo "demo: xlane run exited early" >&2; exit 1; }
 	sleep 0.2
 done
