@@ -198,7 +198,10 @@ server_cmd() { # name stats_file [xlane rule port] -> the command line, in an ar
 			--queues 0 --rule "udp dport $rport" --handler echo --cpus "$srv_cpu")
 		if [ "$name" = xlane-busypoll ]; then SRV_CMD+=(--busy-poll); fi ;;
 	dpdk-af_xdp)
-		SRV_CMD=("${srv_bpf_pfx[@]}" "${rt_pfx[@]}" "$bin/dpdk_echo" -l "$srv_cpu" --no-pci --no-huge -m 256
+		# (LSAN_OPTIONS matters only for ASan builds: the PMD leaks libxdp's umem struct)
+		SRV_CMD=("${srv_bpf_pfx[@]}" "${rt_pfx[@]}" env
+			"LSAN_OPTIONS=${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$top/bench/latency/lsan-dpdk.supp:print_suppressions=0"
+			"$bin/dpdk_echo" -l "$srv_cpu" --no-pci --no-huge -m 256
 			--file-prefix "xlb$$" --log-level=lib.eal:warning
 			--vdev "net_af_xdp0,iface=$srv_if,start_queue=0,queue_count=1"
 			-- --max-seconds "$MAXS" --stats "$stats") ;;
@@ -234,12 +237,14 @@ start_server() { # name stats errlog [rule port]
 	srv_pid=$!
 }
 
-stop_server() {
+srv_exit=0
+stop_server() { # sets srv_exit: the server's exit status (0 after a clean SIGTERM shutdown)
+	srv_exit=0
 	[ -n "$srv_pid" ] || return 0
 	kill -TERM "$srv_pid" 2>/dev/null || true
 	for _ in $(seq 100); do kill -0 "$srv_pid" 2>/dev/null || break; sleep 0.1; done
 	kill -KILL "$srv_pid" 2>/dev/null || true
-	wait "$srv_pid" 2>/dev/null || true
+	wait "$srv_pid" 2>/dev/null || srv_exit=$?
 	srv_pid=
 }
 
@@ -292,15 +297,16 @@ run_server() { # name
 			jq -e . "$tmp/modes-$name.json" >/dev/null 2>&1 && modes=$(cat "$tmp/modes-$name.json")
 	fi
 	stop_server
+	[ "$srv_exit" = 0 ] || say "$name exited with status $srv_exit: $(tail -n 2 "$err" | tr '\n' ' ')"
 	[ -s "$st" ] || st=/dev/null
-	jq -n --arg name "$name" --arg cmd "$(cat "$tmp/cmd-$name")" \
+	jq -n --arg name "$name" --argjson exit "$srv_exit" --arg cmd "$(cat "$tmp/cmd-$name")" \
 		--arg steer "$steer" --argjson modes "$modes" \
 		--slurpfile stats "$st" \
 		--arg stands "$([ "$name" = dpdk-af_xdp ] && echo "dpdk-testpmd --forward-mode=5tswap (not packaged by Debian 12)")" \
 		'{name: $name, description: $description, command: $cmd,
 		  stands_in_for: (if $stands == "" then null else $stands end),
 		  rx_placement: {latency: "veth default: receive softirq on the sending CPU", throughput: $steer},
-		  server_stats: ($stats[0] // null), xlane_stats: $modes, runs: {}}' \
+		  exit_status: $exit, server_stats: ($stats[0] // null), xlane_stats: $modes, runs: {}}' \
 		--arg description "${DESC[$name]}" >"$tmp/server-$name.json"
 	local f k
 	for k in pingpong-spin pingpong-block pingpong-spin-ipv6 sweep tput; do

@@ -54,6 +54,16 @@ for s in "${expect[@]}"; do
 		      else empty end),
 		     (if $d.mode == "tput" and $d.max_rate.pps.median <= 0 then "\($k): no rate passed" else empty end))' "$json")
 	[ -z "$problems" ] || bad "$s: $problems"
+	st=$(jq --arg s "$s" '.servers[] | select(.name == $s) | .exit_status' "$json")
+	if [ "$st" != 0 ]; then
+		# the harness's own servers must shut down cleanly (this also catches sanitizer reports);
+		# xlane's exit status is the data path's business: reported loudly, recorded in the JSON
+		if [[ "$s" == xlane-* ]]; then
+			echo "WARN: $s exited with status $st at shutdown (see servers[].exit_status)" >&2
+		else
+			bad "$s exited with status $st (crash or sanitizer report at shutdown)"
+		fi
+	fi
 done
 # the DPDK peer says what it stands in for
 jq -e '.servers[] | select(.name == "dpdk-af_xdp") | .stands_in_for | test("testpmd")' "$json" >/dev/null ||
