@@ -14,7 +14,9 @@ out=$(mktemp -d /tmp/xl-lat-e2e.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
 start=$SECONDS
-"$src/scripts/bench-latency.sh" --quick --build "$build" --out "$out" >"$out/stdout.txt"
+"$src/scripts/bench-latency.sh" --quick --build "$build" --out "$out" >"$out/stdout.txt" &
+run_pid=$!
+wait $run_pid
 took=$((SECONDS - start))
 cat "$out/stdout.txt"
 echo "quick run took ${took}s"
@@ -72,6 +74,13 @@ grep -q "in for dpdk-testpmd" "$out/stdout.txt" || bad "stdout does not say dpdk
 for p in latency_hdr_spin.png latency_hdr_block.png lat_vs_load.png throughput.png; do
 	[ -s "$out/$p" ] || bad "plot $p missing"
 done
-# nothing left behind: no testbed namespace, no server
-if ip netns list | grep -q '^xlb'; then bad "testbed namespaces left behind: $(ip netns list | grep '^xlb')"; fi
+# nothing left behind: the run's testbed namespaces are gone (a namespace whose last process is
+# still exiting can take a moment to disappear: wait up to 5 s)
+left=
+for _ in $(seq 50); do
+	left=$(ls /run/netns 2>/dev/null | grep -E "^xlb$run_pid-" || true)
+	[ -n "$left" ] || break
+	sleep 0.1
+done
+[ -z "$left" ] || bad "testbed namespaces left behind: $left"
 exit $fail
