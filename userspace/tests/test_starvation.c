@@ -8,6 +8,9 @@
  *  - when the load drops, it recovers: a lockstep echo over several flows gets every reply;
  *  - every frame is in one known place (conservation sum == 64), and the instance stops cleanly
  *    with all 64 frames back; no crash.
+ * With two queues this found one fill ring hoarding every frame for good (fixed in worker.c by a
+ * per-queue share); the test now requires recovery on every testbed (2 queues, and 1 queue in
+ * netns_starvation_1q).
  * `xlane run` has no option for the frame count (the library's xl_run_config.n_frames), so this
  * drives xl_daemon_run() directly.
  */
@@ -86,7 +89,7 @@ Test(starvation, pool_smaller_than_the_rings, .fini = nstest_fini, .timeout = 12
 	int fds[NFLOWS];
 	unsigned int want = under_valgrind() ? 2000 : 40000, sent = 0, replies = 0, i, echoed;
 	uint64_t t0, steered, steered_idx;
-	int hoarded, stop_ret, flood_ok;
+	int hoarded, stop_ret;
 	struct sums s;
 
 	dthread_config(&d, tb, XL_BIND_AUTO);
@@ -148,9 +151,6 @@ Test(starvation, pool_smaller_than_the_rings, .fini = nstest_fini, .timeout = 12
 		     (unsigned long long)s.rx, (unsigned long long)s.tx,
 		     (unsigned long long)s.hdrop, (unsigned long long)s.txfull);
 	cr_expect_leq(replies, s.tx, "more replies than transmitted frames");
-	flood_ok = s.fempty > 0 && replies < sent && steered == s.rx + s.xdrop + s.rfull &&
-		   s.rx == s.tx + s.hdrop + s.txfull + s.pass + s.fwd && replies <= s.tx &&
-		   st.frames_sum == FRAMES;
 	cr_expect_eq(st.frames_sum, FRAMES, "after the flood: frames sum %llu",
 		     (unsigned long long)st.frames_sum);
 	if (st.frames_sum != FRAMES)
@@ -172,16 +172,11 @@ Test(starvation, pool_smaller_than_the_rings, .fini = nstest_fini, .timeout = 12
 	stop_ret = dthread_stop(&d);
 	cr_expect_eq(stop_ret, 0, "stop: %s", d.err);
 
-	/* skip (defect named) only when everything else above held, so no failure is hidden */
-	if (echoed != 4 * ROUNDS && hoarded >= 0 && tb->queues > 1 && stop_ret == 0 &&
-	    st.frames_sum == st.frames_total && flood_ok)
-		cr_skip_test(
-			"KNOWN DEFECT (recovery, %u queues): after the flood queue %d's fill ring "
-			"holds all %d frames and another queue received nothing, so flows on "
-			"that queue are dropped (fill ring empty) for good: %u of %u echoes. The "
-			"shared UMEM has no per-queue fill share (userspace/lib worker refill); "
-			"the one-queue case (netns_starvation_1q) recovers.",
-			tb->queues, hoarded, FRAMES, echoed, 4 * ROUNDS);
+	/* a queue left with every frame while another starves was a defect (fixed: per-queue
+	 * fill and cache share, userspace/lib/worker.c); say so if it comes back */
+	if (echoed != 4 * ROUNDS && hoarded >= 0)
+		cr_log_error("queue %d's fill ring holds all %d frames while another queue starves",
+			     hoarded, FRAMES);
 	cr_expect_eq(echoed, 4 * ROUNDS, "after starvation only %u of %u echoes", echoed,
 		     4 * ROUNDS);
 }
