@@ -11,7 +11,7 @@
  *
  * The hit paths (a get the cache holds, a put below the flush threshold) are also inline in
  * pool.h, so callers run them without a call; this file serves everything else and is the whole
- * path for caches with f.slow set. Checked mode and poisoning take a separate, slower put path;
+ * path for slow caches (their state length stays 0). Checked mode and poisoning take a separate, slower put path;
  * unchecked pools never run it.
  */
 #include <stdlib.h>
@@ -22,12 +22,15 @@
 #include "ring.h"
 
 /* Dequeue from the ring, noting the new number of objects outside it (high-water mark). */
-unsigned int xl_backing_get(struct xl_pool *pool, void **objs, unsigned int n, bool bulk)
+static inline unsigned int xl_backing_get(struct xl_pool *pool, void **objs, unsigned int n,
+					  bool bulk)
 {
-	unsigned int got = xl_ring_dequeue(pool->ring, objs, n, bulk);
+	uint32_t left;
+	unsigned int got = xl_ring_dequeue(pool->ring, objs, n, bulk, &left);
 
+	/* objects outside the ring just after our dequeue, from what the dequeue saw: no reload */
 	if (got)
-		xl_stats_note_out(pool);
+		xl_stats_note_out(pool, pool->n_objs - left);
 	return got;
 }
 
@@ -61,14 +64,14 @@ static inline unsigned int do_get(struct xl_pool *pool, struct xl_pool_cache *ca
 	if (likely(n <= len)) {
 		/* hit (when the inline path could not take it: checked mode): the top n */
 		len -= n;
-		copy_objs(objs, &cache->slots[len], n);
+		copy_objs(objs, &xl_pool_cache_objs(&cache->f)[len], n);
 		xl_cache_set_len(cache, len);
-		__atomic_store_n(&cache->f.hits, cache->f.hits + 1, __ATOMIC_RELAXED);
+		xl_cache_note_hit(cache);
 		got = n;
 		goto out;
 	}
 
-	xl_counter_add(&cache->misses, 1);
+	xl_counter_add(&xl_cache_priv(cache)->misses, 1);
 	if (unlikely(n > cache->f.size)) {
 		/* bigger than the cache: straight from the ring; the cache tops up a shortfall */
 		got = xl_backing_get(pool, objs, n, bulk);
@@ -80,21 +83,21 @@ static inline unsigned int do_get(struct xl_pool *pool, struct xl_pool_cache *ca
 				got = xl_backing_get(pool, objs, n - take, true);
 			if (!bulk || got == n - take) {
 				len -= take;
-				copy_objs(objs + got, &cache->slots[len], take);
+				copy_objs(objs + got, &xl_pool_cache_objs(&cache->f)[len], take);
 				got += take;
 				xl_cache_set_len(cache, len);
 			}
 		}
 	} else {
 		/* refill so that, after serving n, the cache holds `size` objects again */
-		len += xl_backing_get(pool, &cache->slots[len], cache->f.size - len + n, false);
+		len += xl_backing_get(pool, &xl_pool_cache_objs(&cache->f)[len], cache->f.size - len + n, false);
 		got = len < n ? (bulk ? 0 : len) : n;
 		len -= got;
-		copy_objs(objs, &cache->slots[len], got);
+		copy_objs(objs, &xl_pool_cache_objs(&cache->f)[len], got);
 		xl_cache_set_len(cache, len);
 	}
 	if (unlikely(got < n))
-		xl_counter_add(&cache->get_fails, 1);
+		xl_counter_add(&xl_cache_priv(cache)->get_fails, 1);
 out:
 	if (unlikely(pool->checked) && got)
 		xl_misuse_mark_out(pool, objs, got);
@@ -111,12 +114,12 @@ static inline int do_put(struct xl_pool *pool, struct xl_pool_cache *cache, void
 		return backing_put(pool, objs, n);
 
 	len = xl_cache_len(cache);
-	if (unlikely(len + n > cache->f.flushthresh)) {
-		if (backing_put(pool, cache->slots, len))
+	if (unlikely(len + n > xl_cache_priv(cache)->flushthresh)) {
+		if (backing_put(pool, xl_pool_cache_objs(&cache->f), len))
 			return -ENOSPC;
 		len = 0;
 	}
-	copy_objs(&cache->slots[len], objs, n);
+	copy_objs(&xl_pool_cache_objs(&cache->f)[len], objs, n);
 	xl_cache_set_len(cache, len + n);
 	return 0;
 }
@@ -168,6 +171,15 @@ XL_API int xl_pool_get_slow(struct xl_pool *pool, struct xl_pool_cache *cache, v
 {
 	unsigned int got;
 
+	if (cache == NULL && likely(pool && objs && n && !pool->checked)) {
+		/* the direct (cacheless) path: straight to the ring */
+		got = xl_backing_get(pool, objs, n, !burst);
+		if (unlikely(got < n))
+			atomic_fetch_add_explicit(&pool->direct_get_fails, 1, memory_order_relaxed);
+		if (burst)
+			return (int)got;
+		return likely(got == n) ? 0 : xl_err(-ENOBUFS);
+	}
 	if (bad_args(pool, cache, objs, n))
 		return xl_err(-EINVAL);
 	if (unlikely(n == 0))
@@ -183,6 +195,8 @@ XL_API int xl_pool_put_slow(struct xl_pool *pool, struct xl_pool_cache *cache, v
 {
 	int err;
 
+	if (cache == NULL && likely(pool && objs && !pool->checked && !pool->poison))
+		return likely(backing_put(pool, objs, n) == 0) ? 0 : xl_err(-ENOSPC);
 	if (bad_args(pool, cache, objs, n))
 		return xl_err(-EINVAL);
 	if (unlikely(pool->checked || pool->poison))
@@ -196,6 +210,7 @@ XL_API struct xl_pool_cache *xl_pool_cache_create_layout(struct xl_pool *pool, u
 							 unsigned int layout, size_t fast_size)
 {
 	struct xl_pool_cache *cache;
+	struct xl_cache_priv *priv;
 	size_t bytes;
 
 	/* the caller's inline fast path must agree with ours on struct xl_pool_cache_fast */
@@ -207,26 +222,30 @@ XL_API struct xl_pool_cache *xl_pool_cache_create_layout(struct xl_pool *pool, u
 		size = pool->cache_size;
 	if (size > XL_POOL_CACHE_MAX)
 		return xl_err_ptr(-EINVAL);
-	/* a refill can overshoot `size` by one request (<= size): 2 x size slots */
-	bytes = sizeof(*cache) + 2 * (size_t)size * sizeof(cache->slots[0]);
+	/* a refill can overshoot `size` by one request (<= size): 2 x size slots, then the rest */
+	bytes = sizeof(*cache) + 2 * (size_t)size * sizeof(xl_pool_cache_objs(&cache->f)[0]) +
+		sizeof(struct xl_cache_priv);
 	bytes = (bytes + XL_CACHE_LINE - 1) / XL_CACHE_LINE * XL_CACHE_LINE;
 	cache = aligned_alloc(XL_CACHE_LINE, bytes);
 	if (!cache)
 		return xl_err_ptr(-ENOMEM);
 	memset(cache, 0, sizeof(*cache));
 	cache->f.pool = pool;
-	cache->f.objs = cache->slots;
 	cache->f.size = size;
-	cache->f.flushthresh = size + size / 2;
-	cache->f.slow = pool->checked || pool->poison;
-	atomic_init(&cache->misses, 0);
-	atomic_init(&cache->get_fails, 0);
+	priv = xl_cache_priv(cache);
+	memset(priv, 0, sizeof(*priv));
+	priv->slow = pool->checked || pool->poison;
+	/* a slow cache: the inline put never passes 0, the inline get never finds length > 0 */
+	priv->flushthresh = size + size / 2;
+	cache->f.flushthresh = priv->slow ? 0 : priv->flushthresh;
+	atomic_init(&priv->misses, 0);
+	atomic_init(&priv->get_fails, 0);
 
 	pthread_mutex_lock(&pool->lock);
-	cache->next = pool->caches;
-	if (cache->next)
-		cache->next->pprev = &cache->next;
-	cache->pprev = &pool->caches;
+	priv->next = pool->caches;
+	if (priv->next)
+		xl_cache_priv(priv->next)->pprev = &priv->next;
+	priv->pprev = &pool->caches;
 	pool->caches = cache;
 	pthread_mutex_unlock(&pool->lock);
 	return cache;
@@ -240,7 +259,7 @@ XL_API void xl_pool_cache_flush(struct xl_pool_cache *cache)
 		return;
 	len = xl_cache_len(cache);
 	/* the ring holds every object, so this only fails after unchecked double puts */
-	if (len && backing_put(cache->f.pool, cache->slots, len) == 0)
+	if (len && backing_put(cache->f.pool, xl_pool_cache_objs(&cache->f), len) == 0)
 		xl_cache_set_len(cache, 0);
 }
 
@@ -249,12 +268,14 @@ void xl_cache_retire(struct xl_pool_cache *cache)
 {
 	struct xl_pool *pool = cache->f.pool;
 
-	pool->retired_hits += __atomic_load_n(&cache->f.hits, __ATOMIC_RELAXED);
-	pool->retired_misses += atomic_load_explicit(&cache->misses, memory_order_relaxed);
-	pool->retired_get_fails += atomic_load_explicit(&cache->get_fails, memory_order_relaxed);
-	*cache->pprev = cache->next;
-	if (cache->next)
-		cache->next->pprev = cache->pprev;
+	struct xl_cache_priv *priv = xl_cache_priv(cache);
+
+	pool->retired_hits += xl_cache_hits(cache);
+	pool->retired_misses += atomic_load_explicit(&priv->misses, memory_order_relaxed);
+	pool->retired_get_fails += atomic_load_explicit(&priv->get_fails, memory_order_relaxed);
+	*priv->pprev = priv->next;
+	if (priv->next)
+		xl_cache_priv(priv->next)->pprev = priv->pprev;
 }
 
 XL_API void xl_pool_cache_destroy(struct xl_pool_cache *cache)

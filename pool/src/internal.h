@@ -84,22 +84,65 @@ enum xl_misuse_kind {
  * is a relaxed atomic store (no read-modify-write: single writer).
  */
 struct xl_pool_cache {
-	struct xl_pool_cache_fast f;
+	struct xl_pool_cache_fast f; /* then 2 * size slots (a refill overshoots by n) */
+};
+
+/*
+ * The rest of a cache, after its slots (at xl_cache_priv()): read by the slow path and the stats
+ * only, so the inline path's word and the slots stay together.
+ */
+struct xl_cache_priv {
 	_Atomic uint64_t misses;    /* get calls that went to the ring */
 	_Atomic uint64_t get_fails; /* get calls not served in full */
+	unsigned int slow_len;      /* slow: the length (f.state's length stays 0) */
+	unsigned int flushthresh;   /* a put that would pass this flushes first (f.flushthresh: 0 if slow) */
+	bool slow;                  /* every call out of line (checked mode, poisoning) */
 	struct xl_pool_cache *next; /* pool's list, under pool->lock */
 	struct xl_pool_cache **pprev;
-	alignas(XL_CACHE_LINE) void *slots[]; /* f.objs: 2 * size slots (refill overshoots by n) */
 };
+
+static inline struct xl_cache_priv *xl_cache_priv(const struct xl_pool_cache *c)
+{
+	return (struct xl_cache_priv *)(void *)&xl_pool_cache_objs(&((struct xl_pool_cache *)c)->f)[2 * c->f.size];
+}
+
+static inline uint64_t xl_cache_state(const struct xl_pool_cache *c)
+{
+	return __atomic_load_n(&c->f.state, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t xl_cache_hits(const struct xl_pool_cache *c)
+{
+	return xl_cache_state(c) >> XL_POOL_CACHE_LEN_BITS;
+}
 
 static inline unsigned int xl_cache_len(const struct xl_pool_cache *c)
 {
-	return __atomic_load_n(&c->f.len, __ATOMIC_RELAXED);
+	const struct xl_cache_priv *p = xl_cache_priv(c);
+
+	if (p->slow)
+		return __atomic_load_n(&p->slow_len, __ATOMIC_RELAXED);
+	return (unsigned int)(xl_cache_state(c) & XL_POOL_CACHE_LEN_MASK);
 }
 
+/* Owner only. */
 static inline void xl_cache_set_len(struct xl_pool_cache *c, unsigned int len)
 {
-	__atomic_store_n(&c->f.len, len, __ATOMIC_RELAXED);
+	struct xl_cache_priv *p = xl_cache_priv(c);
+
+	if (p->slow) {
+		__atomic_store_n(&p->slow_len, len, __ATOMIC_RELAXED);
+		return;
+	}
+	__atomic_store_n(&c->f.state, (xl_cache_state(c) & ~XL_POOL_CACHE_LEN_MASK) | len,
+			 __ATOMIC_RELAXED);
+}
+
+/* Owner only: one more get call served by the cache alone. */
+static inline void xl_cache_note_hit(struct xl_pool_cache *c)
+{
+	__atomic_store_n(&c->f.state, xl_cache_state(c) + (1ULL << XL_POOL_CACHE_LEN_BITS),
+			 __ATOMIC_RELAXED);
 }
 
 struct xl_pool {
@@ -141,14 +184,13 @@ struct xl_pool {
 };
 
 /* ring.c wrappers bound to the pool (high-water tracking on every dequeue) live in cache.c. */
-unsigned int xl_backing_get(struct xl_pool *pool, void **objs, unsigned int n, bool bulk);
-void xl_backing_put(struct xl_pool *pool, void *const *objs, unsigned int n);
 
 /* cache.c: unlink a cache and fold its counters into the pool's; pool->lock held */
 void xl_cache_retire(struct xl_pool_cache *cache);
 
 /* stats.c */
-void xl_stats_note_out(struct xl_pool *pool);
+/* Raises the high-water mark to @out (objects outside the ring) if above it. */
+void xl_stats_note_out(struct xl_pool *pool, uint64_t out);
 /* Copies an output struct (info, stats) up to the caller's sz, zeroing a bigger caller's tail. */
 int xl_copy_out(void *dst, const void *src, size_t our_sz);
 

@@ -62,12 +62,18 @@ static inline uint32_t xl_ring_count(const struct xl_ring *r)
 	return count > r->capacity ? r->capacity : count;
 }
 
+/* Below this many pointers a copy is a plain loop; a memcpy() call costs more than it saves. */
+#define XL_RING_MEMCPY_MIN 16U
+
 static inline void xl_ring_copy_in(struct xl_ring *r, uint32_t head, void *const *objs, uint32_t n)
 {
 	uint32_t idx = head & r->mask, first = r->size - idx;
 
-	/* memcpy: refills and flushes move up to 1.5 x cache size pointers at once */
-	if (__builtin_expect(!!(n <= first), 1)) {
+	/* a plain loop for a few pointers (cacheless calls), memcpy for refills and flushes */
+	if (n < XL_RING_MEMCPY_MIN && n <= first) {
+		for (uint32_t i = 0; i < n; i++)
+			r->slots[idx + i] = objs[i];
+	} else if (__builtin_expect(!!(n <= first), 1)) {
 		memcpy(&r->slots[idx], objs, n * sizeof(void *));
 	} else {
 		memcpy(&r->slots[idx], objs, first * sizeof(void *));
@@ -79,7 +85,10 @@ static inline void xl_ring_copy_out(const struct xl_ring *r, uint32_t head, void
 {
 	uint32_t idx = head & r->mask, first = r->size - idx;
 
-	if (__builtin_expect(!!(n <= first), 1)) {
+	if (n < XL_RING_MEMCPY_MIN && n <= first) {
+		for (uint32_t i = 0; i < n; i++)
+			objs[i] = r->slots[idx + i];
+	} else if (__builtin_expect(!!(n <= first), 1)) {
 		memcpy(objs, &r->slots[idx], n * sizeof(void *));
 	} else {
 		memcpy(objs, &r->slots[idx], first * sizeof(void *));
@@ -136,8 +145,12 @@ static inline uint32_t xl_ring_enqueue(struct xl_ring *r, void *const *objs, uin
 	return n;
 }
 
-/* Dequeues @n pointers: all or none when @bulk, else as many as there are. Returns the count. */
-static inline uint32_t xl_ring_dequeue(struct xl_ring *r, void **objs, uint32_t n, bool bulk)
+/*
+ * Dequeues @n pointers: all or none when @bulk, else as many as there are. Returns the count and
+ * stores in @left the entries the ring held after this dequeue, as this consumer saw it.
+ */
+static inline uint32_t xl_ring_dequeue(struct xl_ring *r, void **objs, uint32_t n, bool bulk,
+				       uint32_t *left)
 {
 	uint32_t old, new_, avail;
 
@@ -146,8 +159,10 @@ static inline uint32_t xl_ring_dequeue(struct xl_ring *r, void **objs, uint32_t 
 		/* acquire pairs with the producers' release of prod.tail: their slot writes are seen */
 		avail = atomic_load_explicit(&r->prod.tail, memory_order_acquire) - old;
 		if (n > avail) {
-			if (bulk || avail == 0)
+			if (bulk || avail == 0) {
+				*left = avail;
 				return 0;
+			}
 			n = avail;
 		}
 		new_ = old + n;
@@ -155,6 +170,7 @@ static inline uint32_t xl_ring_dequeue(struct xl_ring *r, void **objs, uint32_t 
 							memory_order_acquire, memory_order_acquire));
 	xl_ring_copy_out(r, old, objs, n);
 	xl_ring_publish(&r->cons, old, new_);
+	*left = avail - n;
 	return n;
 }
 

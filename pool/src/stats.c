@@ -23,9 +23,8 @@
 #include "internal.h"
 #include "ring.h"
 
-void xl_stats_note_out(struct xl_pool *pool)
+void xl_stats_note_out(struct xl_pool *pool, uint64_t out)
 {
-	uint64_t out = pool->n_objs - xl_ring_count(pool->ring);
 	uint64_t hw = atomic_load_explicit(&pool->high_water, memory_order_relaxed);
 
 	while (out > hw && !atomic_compare_exchange_weak_explicit(&pool->high_water, &hw, out,
@@ -63,18 +62,20 @@ XL_API int xl_pool_stats(const struct xl_pool *cpool, struct xl_pool_stats *stat
 	s.cache_hits = pool->retired_hits;
 	s.cache_misses = pool->retired_misses;
 	s.get_fails = pool->retired_get_fails;
-	for (c = pool->caches; c; c = c->next) {
+	for (c = pool->caches; c; c = xl_cache_priv(c)->next) {
+		struct xl_cache_priv *p = xl_cache_priv(c);
+
 		s.in_caches += xl_cache_len(c);
-		s.cache_hits += __atomic_load_n(&c->f.hits, __ATOMIC_RELAXED);
-		s.cache_misses += atomic_load_explicit(&c->misses, memory_order_relaxed);
-		s.get_fails += atomic_load_explicit(&c->get_fails, memory_order_relaxed);
+		s.cache_hits += xl_cache_hits(c);
+		s.cache_misses += atomic_load_explicit(&p->misses, memory_order_relaxed);
+		s.get_fails += atomic_load_explicit(&p->get_fails, memory_order_relaxed);
 	}
 	pthread_mutex_unlock(&pool->lock);
 	s.get_fails += atomic_load_explicit(&pool->direct_get_fails, memory_order_relaxed);
 
 	out = s.in_ring + s.in_caches;
 	s.in_use = out < pool->n_objs ? pool->n_objs - out : 0;
-	xl_stats_note_out(pool);
+	xl_stats_note_out(pool, pool->n_objs - s.in_ring);
 	hw = atomic_load_explicit(&pool->high_water, memory_order_relaxed);
 	s.high_water = hw > s.in_use ? hw : s.in_use;
 

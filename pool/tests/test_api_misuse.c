@@ -4,7 +4,11 @@
  * addresses of the wrong pool. Every case must return the documented error and never crash or
  * corrupt the pool (the object counts are checked after each). The checked-mode misuse counters
  * (double put, foreign, misaligned) are in test_misuse.c; this file is about the arguments.
+ *
+ * Built with XL_POOL_INLINE_CHECKS, so the inline fast path checks its arguments here too (by
+ * default it trusts the cache; test_get_put.c covers the default with a checked pool).
  */
+#define XL_POOL_INLINE_CHECKS 1
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <limits.h>

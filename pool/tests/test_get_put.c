@@ -148,9 +148,10 @@ Test(pool_get_put, cache_hit_and_miss_counters_move_by_exact_deltas)
 	cr_expect_eq(s.cache_misses - s0.cache_misses, 2);
 	cr_expect_eq(s.in_caches, 0);
 	cr_expect_eq(s.in_use, 37);
-	/* put 37 into a cache of 16 (> size: to the ring), then put/flush threshold (24) */
+	/* put 37 into a cache of 16: flush threshold 24 */
 	cr_expect_eq(xl_pool_put_bulk(pool, cache, objs, 20), 0);
-	cr_expect_eq(pool_stats(pool).in_caches, 0, "20 > size 16 goes to the ring");
+	cr_expect_eq(pool_stats(pool).in_caches, 20, "0 + 20 <= 24: a put stays in the cache");
+	/* 20 + 12 > 24: the 20 are flushed to the ring first */
 	cr_expect_eq(xl_pool_put_bulk(pool, cache, objs + 20, 12), 0);
 	cr_expect_eq(pool_stats(pool).in_caches, 12);
 	cr_expect_eq(xl_pool_put_bulk(pool, cache, objs + 32, 5), 0);
@@ -188,7 +189,13 @@ Test(pool_get_put, high_water_without_cache_is_the_in_use_peak)
 
 Test(pool_get_put, bad_arguments_are_einval)
 {
-	struct xl_pool *other = xl_pool_create(8, 64, NULL);
+	/*
+	 * By default the inline path trusts the cache (see pool.h); a cache of a checked pool always
+	 * goes out of line, where a cache of another pool is caught. (test_api_misuse.c checks the
+	 * XL_POOL_INLINE_CHECKS build of the inline path with an unchecked pool.)
+	 */
+	XL_OPTS(xl_pool_opts, o, .flags = XL_POOL_F_CHECKED);
+	struct xl_pool *other = xl_pool_create(8, 64, &o);
 	struct xl_pool_cache *cache = xl_pool_cache_create(other, 4);
 	void *obj;
 

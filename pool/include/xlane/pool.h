@@ -238,23 +238,41 @@ XL_API struct xl_pool_cache *xl_pool_cache_create_layout(struct xl_pool *pool, u
  */
 
 /** Version of struct xl_pool_cache_fast, checked by xl_pool_cache_create(). */
-#define XL_POOL_CACHE_LAYOUT 1U
+#define XL_POOL_CACHE_LAYOUT 2U
 
-/** The fields of a cache that the inline fast path uses. Private: use the functions. */
+/** Bits of xl_pool_cache_fast.state that hold the cache's length (the rest count hits). */
+#define XL_POOL_CACHE_LEN_BITS 12U
+/** Mask of the length in xl_pool_cache_fast.state (a cache holds at most 2 x XL_POOL_CACHE_MAX). */
+#define XL_POOL_CACHE_LEN_MASK ((1ULL << XL_POOL_CACHE_LEN_BITS) - 1)
+
+/**
+ * The fields of a cache that the inline fast path uses. Private: use the functions.
+ *
+ * state packs the cache's length (low XL_POOL_CACHE_LEN_BITS bits) and its count of get calls
+ * served from the cache alone (the high bits), so a hit reads and writes one word. A cache whose
+ * calls must all go out of line (checked mode, poisoning) keeps its length elsewhere: its state
+ * length is always 0 and its flushthresh is 0, so the inline path never serves it.
+ */
 struct xl_pool_cache_fast {
-	struct xl_pool *pool;     /**< the cache's pool */
-	void **objs;              /**< cached objects, LIFO: objs[len - 1] is the top */
-	unsigned int len;         /**< objects cached now (written by the owner, read by stats) */
+	struct xl_pool *pool;     /**< the cache's pool (checked out of line) */
+	uint64_t state;           /**< length | hits << XL_POOL_CACHE_LEN_BITS (one writer) */
 	unsigned int size;        /**< refills fill to this; larger requests bypass the cache */
-	unsigned int flushthresh; /**< a put that would pass this goes out of line (flush) */
-	unsigned int slow;        /**< non-zero: every call goes out of line (checked mode, poison) */
-	uint64_t hits;            /**< get calls served by the cache alone */
+	unsigned int flushthresh; /**< a put that would pass this goes out of line (flush); 0: always */
+	/* followed directly by the cached objects, LIFO: xl_pool_cache_objs(c)[len - 1] is the top
+	 * (no flexible array member: the header also compiles as ISO C++) */
 };
+
+/** The cached objects, right after struct xl_pool_cache_fast. Private. */
+static inline void **xl_pool_cache_objs(struct xl_pool_cache_fast *c)
+{
+	return (void **)(void *)(c + 1);
+}
 
 /**
  * @brief **xl_pool_cache_create()** makes a per-thread cache over @p pool.
  * @param size objects a refill brings the cache to; 0 takes xl_pool_opts.cache_size. The cache
- * may hold up to 1.5 x size before a put flushes it; requests above size bypass it.
+ * may hold up to 1.5 x size: a put that would pass that flushes the cache first (or, when it
+ * is bigger than size, goes to the ring itself); gets bigger than size bypass the cache.
  * @return the cache, or NULL with errno set (EINVAL: NULL pool or size > XL_POOL_CACHE_MAX;
  * ENOMEM; EPROTO: headers and library disagree on the cache layout)
  *
@@ -267,49 +285,52 @@ static inline struct xl_pool_cache *xl_pool_cache_create(struct xl_pool *pool, u
 					   sizeof(struct xl_pool_cache_fast));
 }
 
-/** Copies @p n object pointers: a plain loop for a few, memcpy() (vectorised) beyond. */
+/** Copies @p n object pointers with a plain loop (no call: n is at most a cache's worth). */
 static inline void xl_pool_copy_ptrs(void **dst, void *const *src, unsigned int n)
 {
 	unsigned int i;
 
-	if (n >= 16) {
-		memcpy(dst, src, n * sizeof(void *));
-		return;
-	}
 	for (i = 0; i < n; i++)
 		dst[i] = src[i];
 }
 
-/** Fast-path eligibility: a cache of this pool, no per-object work, valid @p objs. */
-static inline struct xl_pool_cache_fast *xl_pool_fast_cache(struct xl_pool *pool,
-							struct xl_pool_cache *cache,
-							const void *objs)
-{
-	struct xl_pool_cache_fast *c = (struct xl_pool_cache_fast *)(void *)cache;
-
-	if (__builtin_expect(c && c->pool == pool && !c->slow && objs, 1))
-		return c;
-	return (struct xl_pool_cache_fast *)0;
-}
+/*
+ * Fast-path eligibility (xl_pool_fast_ok). By default the inline path trusts that @p cache belongs to @p pool and
+ * that @p objs is valid (as DPDK does): it reads nothing but the cache. A cache of a checked or
+ * poisoning pool never runs inline, so there a cache of another pool, a NULL pool or NULL objs
+ * is always caught (-EINVAL). Define XL_POOL_INLINE_CHECKS before including this header to have
+ * the inline path check them too, whatever the pool's mode.
+ */
+#ifdef XL_POOL_INLINE_CHECKS
+#define XL_POOL_FAST_OK(c, pool, objs) ((c) && (c)->pool == (pool) && (objs))
+#else
+#define XL_POOL_FAST_OK(c, pool, objs) ((void)(pool), (void)(objs), (c))
+#endif
 
 /**
  * @brief **xl_pool_get_bulk()** takes exactly @p n objects, or none.
  * @param cache the calling thread's cache, or NULL to use the shared ring directly
  * @return 0, or -ENOBUFS with nothing taken (counted in get_fails), -EINVAL on bad arguments
- * (NULL pool, NULL objs with n > 0, a cache of another pool); n == 0 returns 0
+ * (NULL pool, NULL objs with n > 0, a cache of another pool: with a cache, caught only when the
+ * inline path does not serve the call, i.e. always for a cache of a checked or poisoning pool or
+ * with XL_POOL_INLINE_CHECKS, see xl_pool_fast_ok below); n == 0 returns 0
  */
 static inline int xl_pool_get_bulk(struct xl_pool *pool, struct xl_pool_cache *cache, void **objs,
 				   unsigned int n)
 {
-	struct xl_pool_cache_fast *c = xl_pool_fast_cache(pool, cache, objs);
+	struct xl_pool_cache_fast *c = (struct xl_pool_cache_fast *)(void *)cache;
+	uint64_t st;
 	unsigned int len;
 
-	if (__builtin_expect(c && n - 1 < c->len, 1)) { /* 1 <= n <= len */
-		len = c->len - n;
-		xl_pool_copy_ptrs(objs, &c->objs[len], n);
-		__atomic_store_n(&c->len, len, __ATOMIC_RELAXED);
-		__atomic_store_n(&c->hits, c->hits + 1, __ATOMIC_RELAXED);
-		return 0;
+	if (__builtin_expect(!!XL_POOL_FAST_OK(c, pool, objs), 1)) {
+		st = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
+		len = (unsigned int)(st & XL_POOL_CACHE_LEN_MASK);
+		if (__builtin_expect(n - 1 < len, 1)) { /* 1 <= n <= len: a hit */
+			xl_pool_copy_ptrs(objs, &xl_pool_cache_objs(c)[len - n], n);
+			__atomic_store_n(&c->state, st - n + (1ULL << XL_POOL_CACHE_LEN_BITS),
+					 __ATOMIC_RELAXED);
+			return 0;
+		}
 	}
 	return xl_pool_get_slow(pool, cache, objs, n, 0);
 }
@@ -322,15 +343,19 @@ static inline int xl_pool_get_bulk(struct xl_pool *pool, struct xl_pool_cache *c
 static inline int xl_pool_get_burst(struct xl_pool *pool, struct xl_pool_cache *cache, void **objs,
 				    unsigned int n)
 {
-	struct xl_pool_cache_fast *c = xl_pool_fast_cache(pool, cache, objs);
+	struct xl_pool_cache_fast *c = (struct xl_pool_cache_fast *)(void *)cache;
+	uint64_t st;
 	unsigned int len;
 
-	if (__builtin_expect(c && n - 1 < c->len, 1)) {
-		len = c->len - n;
-		xl_pool_copy_ptrs(objs, &c->objs[len], n);
-		__atomic_store_n(&c->len, len, __ATOMIC_RELAXED);
-		__atomic_store_n(&c->hits, c->hits + 1, __ATOMIC_RELAXED);
-		return (int)n;
+	if (__builtin_expect(!!XL_POOL_FAST_OK(c, pool, objs), 1)) {
+		st = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
+		len = (unsigned int)(st & XL_POOL_CACHE_LEN_MASK);
+		if (__builtin_expect(n - 1 < len, 1)) { /* 1 <= n <= len: a hit */
+			xl_pool_copy_ptrs(objs, &xl_pool_cache_objs(c)[len - n], n);
+			__atomic_store_n(&c->state, st - n + (1ULL << XL_POOL_CACHE_LEN_BITS),
+					 __ATOMIC_RELAXED);
+			return (int)n;
+		}
 	}
 	return xl_pool_get_slow(pool, cache, objs, n, 1);
 }
@@ -346,14 +371,19 @@ static inline int xl_pool_get_burst(struct xl_pool *pool, struct xl_pool_cache *
 static inline int xl_pool_put_bulk(struct xl_pool *pool, struct xl_pool_cache *cache,
 				   void *const *objs, unsigned int n)
 {
-	struct xl_pool_cache_fast *c = xl_pool_fast_cache(pool, cache, objs);
+	struct xl_pool_cache_fast *c = (struct xl_pool_cache_fast *)(void *)cache;
+	uint64_t st;
 	unsigned int len;
 
-	if (__builtin_expect(c && n <= c->size && c->len + n <= c->flushthresh, 1)) {
-		len = c->len;
-		xl_pool_copy_ptrs(&c->objs[len], objs, n);
-		__atomic_store_n(&c->len, len + n, __ATOMIC_RELAXED);
-		return 0;
+	if (__builtin_expect(!!XL_POOL_FAST_OK(c, pool, objs), 1)) {
+		st = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
+		len = (unsigned int)(st & XL_POOL_CACHE_LEN_MASK);
+		/* flushthresh <= size + size / 2 < 2 x size slots bounds n too (n <= flushthresh) */
+		if (__builtin_expect(len + n <= c->flushthresh, 1)) {
+			xl_pool_copy_ptrs(&xl_pool_cache_objs(c)[len], objs, n);
+			__atomic_store_n(&c->state, st + n, __ATOMIC_RELAXED);
+			return 0;
+		}
 	}
 	return xl_pool_put_slow(pool, cache, objs, n);
 }
