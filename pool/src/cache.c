@@ -166,20 +166,27 @@ static inline bool bad_args(const struct xl_pool *pool, const struct xl_pool_cac
 	return unlikely(!pool || (!objs && n) || (cache && cache->f.pool != pool));
 }
 
-XL_API int xl_pool_get_slow(struct xl_pool *pool, struct xl_pool_cache *cache, void **objs,
-			    unsigned int n, int burst)
+/*
+ * The out-of-line entry points only dispatch, with tail calls: the cacheless path (a hot path of
+ * its own) then pays no register saves for the checked/cache machinery it does not use.
+ */
+static __attribute__((noinline)) int direct_get(struct xl_pool *pool, void **objs,
+						unsigned int n, int burst)
+{
+	unsigned int got = xl_backing_get(pool, objs, n, !burst);
+
+	if (unlikely(got < n))
+		atomic_fetch_add_explicit(&pool->direct_get_fails, 1, memory_order_relaxed);
+	if (burst)
+		return (int)got;
+	return likely(got == n) ? 0 : xl_err(-ENOBUFS);
+}
+
+static __attribute__((noinline)) int get_other(struct xl_pool *pool, struct xl_pool_cache *cache,
+					       void **objs, unsigned int n, int burst)
 {
 	unsigned int got;
 
-	if (cache == NULL && likely(pool && objs && n && !pool->checked)) {
-		/* the direct (cacheless) path: straight to the ring */
-		got = xl_backing_get(pool, objs, n, !burst);
-		if (unlikely(got < n))
-			atomic_fetch_add_explicit(&pool->direct_get_fails, 1, memory_order_relaxed);
-		if (burst)
-			return (int)got;
-		return likely(got == n) ? 0 : xl_err(-ENOBUFS);
-	}
 	if (bad_args(pool, cache, objs, n))
 		return xl_err(-EINVAL);
 	if (unlikely(n == 0))
@@ -190,13 +197,26 @@ XL_API int xl_pool_get_slow(struct xl_pool *pool, struct xl_pool_cache *cache, v
 	return likely(got == n) ? 0 : xl_err(-ENOBUFS);
 }
 
-XL_API int xl_pool_put_slow(struct xl_pool *pool, struct xl_pool_cache *cache, void *const *objs,
-			    unsigned int n)
+XL_API int xl_pool_get_slow(struct xl_pool *pool, struct xl_pool_cache *cache, void **objs,
+			    unsigned int n, int burst)
+{
+	/* the direct (cacheless) path: straight to the ring */
+	if (cache == NULL && likely(pool && objs && n && !pool->checked))
+		return direct_get(pool, objs, n, burst);
+	return get_other(pool, cache, objs, n, burst);
+}
+
+static __attribute__((noinline)) int direct_put(struct xl_pool *pool, void *const *objs,
+						unsigned int n)
+{
+	return likely(backing_put(pool, objs, n) == 0) ? 0 : xl_err(-ENOSPC);
+}
+
+static __attribute__((noinline)) int put_other(struct xl_pool *pool, struct xl_pool_cache *cache,
+					       void *const *objs, unsigned int n)
 {
 	int err;
 
-	if (cache == NULL && likely(pool && objs && !pool->checked && !pool->poison))
-		return likely(backing_put(pool, objs, n) == 0) ? 0 : xl_err(-ENOSPC);
 	if (bad_args(pool, cache, objs, n))
 		return xl_err(-EINVAL);
 	if (unlikely(pool->checked || pool->poison))
@@ -205,6 +225,17 @@ XL_API int xl_pool_put_slow(struct xl_pool *pool, struct xl_pool_cache *cache, v
 		err = do_put(pool, cache, objs, n);
 	return unlikely(err) ? xl_err(err) : 0;
 }
+
+XL_API int xl_pool_put_slow(struct xl_pool *pool, struct xl_pool_cache *cache, void *const *objs,
+			    unsigned int n)
+{
+	if (cache == NULL && likely(pool && objs && !pool->checked && !pool->poison))
+		return direct_put(pool, objs, n);
+	return put_other(pool, cache, objs, n);
+}
+
+/* a cache's length (up to 2 x size slots) must fit the length bits of its state word */
+_Static_assert(2ULL * XL_POOL_CACHE_MAX <= XL_POOL_CACHE_LEN_MASK, "cache length bits too few");
 
 XL_API struct xl_pool_cache *xl_pool_cache_create_layout(struct xl_pool *pool, unsigned int size,
 							 unsigned int layout, size_t fast_size)

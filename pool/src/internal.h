@@ -183,8 +183,6 @@ struct xl_pool {
 	uint64_t retired_get_fails;
 };
 
-/* ring.c wrappers bound to the pool (high-water tracking on every dequeue) live in cache.c. */
-
 /* cache.c: unlink a cache and fold its counters into the pool's; pool->lock held */
 void xl_cache_retire(struct xl_pool_cache *cache);
 

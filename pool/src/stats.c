@@ -9,12 +9,14 @@
  *   these are exact; under traffic each is a snapshot that can be off by the objects of the calls
  *   in flight, since the values are not read at one instant.
  * - high_water: the largest number of objects outside the ring (held by callers or parked in
- *   caches), sampled after every ring dequeue and at every xl_pool_stats() call. Without caches
+ *   caches), sampled after every ring dequeue (from the entries that dequeue saw left: no extra load) and
+ *   at every xl_pool_stats() call. Without caches
  *   it is the in_use peak; with caches it is an upper bound of it, above by at most what the
  *   caches held at that moment (caches make the in-use peak unobservable without a shared write
  *   on every get, which this pool does not do).
  * - cache_hits / cache_misses / get_fails: per-call counters kept by each cache (single writer,
- *   relaxed), folded into the pool when a cache is destroyed; get_fails also counts failed
+ *   relaxed), folded into the pool when a cache is destroyed; hits live in the high 52 bits of
+ *   the cache's state word next to its length, so the inline hit path writes one word; get_fails also counts failed
  *   cacheless calls. Exact once the calls that incremented them have returned.
  * - misuse_*: exact (atomic increments).
  */
