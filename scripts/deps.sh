@@ -15,7 +15,7 @@ PKGS=(
 	# testbed
 	iproute2 ethtool procps
 	# benchmarks, plots and their output
-	libdpdk-dev dpdk gnuplot-nox jq libcap-dev
+	libdpdk-dev dpdk gnuplot-nox jq libcap-dev python3
 )
 
 missing=()

@@ -28,7 +28,7 @@ struct run_opts {
 	bool busy_poll;
 	unsigned long long busy_poll_budget;
 	struct xl_cli_list cpus;
-	unsigned long long rx_ring, tx_ring, fill_ring, comp_ring, frame_size;
+	unsigned long long rx_ring, tx_ring, fill_ring, comp_ring, frame_size, frames;
 	int xdp_mode;
 	int bind_mode;
 	const char *fwd;
@@ -167,6 +167,15 @@ static const struct xl_option run_opts_table[] = {
 	 .min = 2048,
 	 .max = 4096,
 	 .flags = XL_OPT_F_POW2},
+	{.name = "frames",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(frames),
+	 .metavar = "N",
+	 .def = "auto",
+	 .help = "UMEM frames (auto: per queue, the fill ring plus the TX ring)",
+	 .min = 64,
+	 .max = 16777216,
+	 .flags = XL_OPT_F_AUTO},
 	{.name = "xdp-mode",
 	 .kind = XL_OPT_ENUM,
 	 .offset = O(xdp_mode),
@@ -346,6 +355,7 @@ static int run_run(const void *cfgp)
 	rc.fill_size = (unsigned int)o->fill_ring;
 	rc.comp_size = (unsigned int)o->comp_ring;
 	rc.frame_size = (unsigned int)o->frame_size;
+	rc.n_frames = (unsigned int)o->frames;
 	rc.xdp_mode = (enum xl_xdp_mode)o->xdp_mode;
 	rc.bind_mode = (enum xl_bind_mode)o->bind_mode;
 	rc.hugepages = o->hugepages;

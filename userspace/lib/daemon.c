@@ -299,7 +299,12 @@ static int setup_sockets(struct run *r)
 		if (i == 0)
 			xc.shared_fd = r->xsk[0]->fd;
 		r->bind_modes[i] = r->xsk[i]->bind_mode;
-		r->bind_notes[i] = r->xsk[0]->note; /* sharers inherit the owner's mode */
+		/* sharers of the UMEM bind in the owner's mode: say so, naming the owner's queue */
+		if (i && !r->xsk[i]->note[0] && r->xsk[0]->note[0])
+			snprintf(r->xsk[i]->note, sizeof(r->xsk[i]->note),
+				 "shares the UMEM of queue %u, whose %.160s", r->queues[0],
+				 r->xsk[0]->note);
+		r->bind_notes[i] = r->xsk[i]->note;
 	}
 	if (!r->fwd_ifindex)
 		return 0;

@@ -50,7 +50,7 @@ struct xl_xsk {
 	unsigned int bind_mode;   /* XL_BIND_COPY or XL_BIND_ZEROCOPY: read back with XDP_OPTIONS */
 	bool need_wakeup;         /* bound with XDP_USE_NEED_WAKEUP (inherited when shared) */
 	unsigned int ebusy_retries; /* bind attempts that met EBUSY */
-	char note[128];           /* why zero-copy was not obtained, "" if it was */
+	char note[256];           /* why zero-copy was not obtained, "" if it was */
 };
 
 /*
