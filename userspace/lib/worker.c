@@ -274,10 +274,14 @@ static void *worker_main(void *arg)
 		if (n)
 			run_burst(w, n, idx);
 		publish(w);
-		if (!n) {
-			if (xsk_ring_prod__needs_wakeup(&x->fill) || !w->cfg.busy_poll)
-				idle_wait(w);
-		}
+		/*
+		 * Nothing received: sleep in poll(), or with busy polling make the non-blocking
+		 * recvfrom() that lets the kernel run the device's NAPI from this thread
+		 * (napi_busy_loop). Spinning without it would leave receive work to a softirq or
+		 * NAPI thread that a spinning worker on the same CPU starves.
+		 */
+		if (!n)
+			idle_wait(w);
 	}
 	publish(w);
 	return NULL;
