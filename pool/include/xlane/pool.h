@@ -43,8 +43,9 @@
  * pointer or a misaligned pointer is rejected, counted (xl_pool_stats()) and reported with an
  * error, the other objects of the call are returned, and the pool stays intact. It costs a range
  * check, a division and an atomic exchange per object put and one store per object got; when off,
- * put and get test one flag and run no check. Default: off (unless built with
- * -Dchecked_default=true). XL_POOL_F_POISON fills objects with 0x6b when they are put.
+ * get and put run no check at all (a checked pool's caches are built so that the inline path never
+ * serves them: length 0 and flush threshold 0 in struct xl_pool_cache_fast). Default: off (unless
+ * built with -Dchecked_default=true). XL_POOL_F_POISON fills objects with 0x6b when they are put.
  * Without checked mode, returning more objects than were taken can only be noticed when the ring
  * is full (-ENOSPC).
  *
