@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # README command 2 (and .ci/run): install deps, build, run every test suite,
-# then again under ASan+UBSan, then under Valgrind memcheck.
+# then again under ASan+UBSan, then under Valgrind memcheck. The 'fuzz' suite (libFuzzer targets,
+# built by clang with ASan+UBSan of their own) runs once, in the plain pass.
 #   scripts/test.sh            everything
 #   XL_TEST_QUICK=1 scripts/test.sh   only the plain build (for a quick local loop)
 set -euo pipefail
@@ -26,9 +27,9 @@ step "ASan+UBSan build"
 meson compile -C build/asan
 step "meson test under ASan+UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	meson test -C build/asan --print-errorlogs --num-processes 2 --no-suite perf
+	meson test -C build/asan --print-errorlogs --num-processes 2 --no-suite fuzz
 
 step "meson test under Valgrind memcheck"
-meson test -C build/test --setup valgrind --print-errorlogs --num-processes 2 --no-suite perf
+meson test -C build/test --setup valgrind --print-errorlogs --num-processes 2 --no-suite fuzz
 
 step "all green"
