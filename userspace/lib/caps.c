@@ -45,7 +45,7 @@ static int drop_self(uint64_t keep, int last_cap)
 {
 	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
 	struct __user_cap_data_struct d[2];
-	struct capsets s;
+	struct capsets s = { 0 };
 	int c, ret;
 
 	ret = caps_get(&s);
@@ -208,7 +208,7 @@ int xl_caps_drop(const struct xl_caps_snap *snap, uint64_t keep, char *desc, siz
 {
 	struct targets *t;
 	struct sigaction sa, old;
-	struct capsets before;
+	struct capsets before = { 0 };
 	uint64_t any, t0;
 	unsigned int i, sent = 0;
 	int sig = SIGRTMAX - 3, ret, dropped, bset, kill_err = 0;
@@ -318,7 +318,7 @@ out:
 
 int xl_caps_describe(char *desc, size_t desclen)
 {
-	struct capsets s;
+	struct capsets s = { 0 };
 	size_t off = 0;
 	int c, ret, n = 0;
 
