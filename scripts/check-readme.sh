@@ -23,7 +23,9 @@ check_snippet() { # marker file
 check_snippet embed.c pool/examples/embed.c
 check_snippet custom_handler.c userspace/examples/custom_handler.c
 
-for p in $(grep -oE '(scripts|pool|xdp_prog|userspace|bench)/[A-Za-z0-9_./-]+[A-Za-z0-9_]' README.md | sort -u); do
+# paths of the tree, not parts of a longer path (build/run/bench/... is a build output)
+for p in $(grep -oE '(^|[][ `(|])(scripts|pool|xdp_prog|userspace|bench)/[A-Za-z0-9_./-]+[A-Za-z0-9_]' README.md |
+	sed -E 's/^[][ `(|]//' | sort -u); do
 	case "$p" in *.png|*.json) continue ;; esac
 	if [ ! -e "$p" ]; then
 		echo "check-readme: README names $p, which does not exist" >&2
