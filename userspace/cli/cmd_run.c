@@ -33,6 +33,7 @@ struct run_opts {
 	int bind_mode;
 	const char *fwd;
 	bool hugepages;
+	const char *ntuple_queue;
 };
 
 static const struct xl_positional run_args[] = {
@@ -199,6 +200,11 @@ static const struct xl_option run_opts_table[] = {
 	 .offset = O(fwd),
 	 .metavar = "IFACE",
 	 .help = "interface for the fwd handler"},
+	{.name = "ntuple-queue",
+	 .kind = XL_OPT_STR,
+	 .offset = O(ntuple_queue),
+	 .metavar = "Q",
+	 .help = "pin the exact and port rules to served queue Q with ethtool ntuple filters"},
 	{NULL},
 };
 #undef O
@@ -231,6 +237,9 @@ static void on_ready(void *ctx, const struct xl_run_info *info)
 		printf("xlane: capabilities kept: %s\n",
 		       xl_caps_describe(caps, sizeof(caps)) ? "?" : caps);
 	}
+	if (info->ntuple)
+		printf("xlane: ntuple: %u filter%s pin the rules to queue %u\n", info->n_ntuple,
+		       info->n_ntuple == 1 ? "" : "s", info->ntuple_queue);
 	printf("xlane: ready; SIGINT or SIGTERM stops\n");
 	fflush(stdout);
 }
@@ -361,6 +370,22 @@ static int run_run(const void *cfgp)
 	rc.hugepages = o->hugepages;
 	rc.rules = rules;
 	rc.n_rules = o->rules.n;
+	if (o->ntuple_queue) {
+		char *end;
+		unsigned long q;
+
+		errno = 0;
+		q = strtoul(o->ntuple_queue, &end, 10);
+		if (!*o->ntuple_queue || *end || errno || o->ntuple_queue[0] == '-' ||
+		    q >= XL_MAX_QUEUES) {
+			xl_err("run: --ntuple-queue '%s': not a queue number (0-%d)",
+			       o->ntuple_queue, XL_MAX_QUEUES - 1);
+			ret = -EINVAL;
+			goto out;
+		}
+		rc.ntuple = true;
+		rc.ntuple_queue = (unsigned int)q;
+	}
 	rc.on_ready = on_ready;
 	rc.errbuf = errbuf;
 	rc.errlen = sizeof(errbuf);

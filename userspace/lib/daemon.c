@@ -19,7 +19,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <linux/capability.h>
+#include <linux/ethtool.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +30,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -76,6 +80,8 @@ struct run {
 	int xsks_fd;
 	bool in_xskmap[XL_MAX_QUEUES];
 	bool pinned;
+	unsigned int *ntuple_loc; /* locations of the ntuple filters we installed */
+	unsigned int n_ntuple;
 };
 
 static uint64_t realtime_ns(void)
@@ -223,6 +229,80 @@ static int setup_rules(struct run *r)
 	}
 	xl_control_close(ctl);
 	return ret;
+}
+
+static int ntuple_one(struct run *r, const struct xl_rule_spec *rs, int family)
+{
+	bool v6 = family == AF_INET6, udp = rs->proto == IPPROTO_UDP;
+	unsigned int ft = v6 ? (udp ? UDP_V6_FLOW : TCP_V6_FLOW) : (udp ? UDP_V4_FLOW : TCP_V4_FLOW);
+	bool exact = rs->kind == XL_RULE_EXACT;
+	int ret;
+
+	ret = xl_iface_ntuple_add(r->ifname, ft, exact ? rs->saddr : NULL,
+				  exact || rs->has_daddr ? rs->daddr : NULL, exact ? rs->sport : 0,
+				  rs->dport, r->cfg->ntuple_queue, &r->ntuple_loc[r->n_ntuple]);
+	if (ret == -EOPNOTSUPP)
+		return xl_errmsg(r->err, r->errlen, EOPNOTSUPP,
+				 "ntuple filters are unsupported on %s", r->ifname);
+	if (ret)
+		return xl_errmsg(r->err, r->errlen, -ret,
+				 "cannot install the ntuple filter of rule id %u on %s: %s", rs->id,
+				 r->ifname, strerror(-ret));
+	r->n_ntuple++;
+	return 0;
+}
+
+/* Pin the exact and port rules to cfg->ntuple_queue; teardown removes what was installed. */
+static int setup_ntuple(struct run *r)
+{
+	const struct xl_run_config *c = r->cfg;
+	unsigned int i, n = 0;
+	int ret;
+
+	if (!c->ntuple)
+		return 0;
+	for (i = 0; i < r->nq && r->queues[i] != c->ntuple_queue; i++)
+		;
+	if (i == r->nq)
+		return xl_errmsg(r->err, r->errlen, EINVAL,
+				 "ntuple queue %u is not one of the served queues", c->ntuple_queue);
+	for (i = 0; i < c->n_rules; i++)
+		if (c->rules[i].kind == XL_RULE_EXACT || c->rules[i].kind == XL_RULE_PORT)
+			n++;
+	if (!n)
+		return xl_errmsg(r->err, r->errlen, EINVAL,
+				 "ntuple queue given but no exact or port rule to pin");
+	r->ntuple_loc = calloc(2 * (size_t)n, sizeof(*r->ntuple_loc));
+	if (!r->ntuple_loc)
+		return xl_errmsg(r->err, r->errlen, ENOMEM, "out of memory");
+	for (i = 0; i < c->n_rules; i++) {
+		const struct xl_rule_spec *rs = &c->rules[i];
+
+		if (rs->kind != XL_RULE_EXACT && rs->kind != XL_RULE_PORT)
+			continue;
+		if (rs->proto != IPPROTO_UDP && rs->proto != IPPROTO_TCP)
+			return xl_errmsg(r->err, r->errlen, EINVAL,
+					 "rule id %u: ntuple needs UDP or TCP", rs->id);
+		if (rs->family == AF_INET || rs->family == AF_UNSPEC) {
+			ret = ntuple_one(r, rs, AF_INET);
+			if (ret)
+				return ret;
+		}
+		if (rs->family == AF_INET6 || rs->family == AF_UNSPEC) {
+			ret = ntuple_one(r, rs, AF_INET6);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static void teardown_ntuple(struct run *r)
+{
+	while (r->n_ntuple > 0)
+		xl_iface_ntuple_del(r->ifname, r->ntuple_loc[--r->n_ntuple]);
+	free(r->ntuple_loc);
+	r->ntuple_loc = NULL;
 }
 
 static int setup_pool(struct run *r)
@@ -466,6 +546,9 @@ static void report_ready(struct run *r)
 		.frame_size = r->frame_size,
 		.umem_huge = xl_dstats_hdr(r->dstats)->umem_huge,
 		.nic_node = r->nic_node,
+		.ntuple = r->n_ntuple > 0,
+		.ntuple_queue = r->cfg->ntuple_queue,
+		.n_ntuple = r->n_ntuple,
 	};
 
 	if (r->cfg->on_ready)
@@ -516,6 +599,7 @@ static unsigned int teardown(struct run *r)
 			r->in_xskmap[i] = false;
 		}
 	xl_steer_detach(r->steer);
+	teardown_ntuple(r); /* exactly the filters we installed, by their locations */
 	/* 2. stop the loops, 3. drain every frame back into the pool */
 	for (i = 0; i < r->nq; i++)
 		xl_worker_stop(r->w[i]);
@@ -637,6 +721,9 @@ int xl_daemon_run(const struct xl_run_config *cfg, volatile sig_atomic_t *stop)
 	ret = xl_steer_check_iface(r->ifindex, r->ifname, err, errlen);
 	if (ret)
 		goto out_err;
+	ret = setup_ntuple(r);
+	if (ret)
+		goto out;
 
 	r->steer = xl_steer_open(err, errlen);
 	if (!r->steer) {
@@ -680,9 +767,10 @@ int xl_daemon_run(const struct xl_run_config *cfg, volatile sig_atomic_t *stop)
 	/*
 	 * Attached, pinned, UMEM registered, sockets bound, workers running: serving, draining and
 	 * detaching need no capability (map and socket fds are held; the pins are root-owned files;
-	 * the link fd detaches), so drop them all, here and in the workers.
+	 * the link fd detaches), so drop them all, here and in the workers; with ntuple filters
+	 * installed keep CAP_NET_ADMIN, which removing them at teardown needs.
 	 */
-	if (xl_caps_drop(&caps_before, 0, NULL, 0) < 0) {
+	if (xl_caps_drop(&caps_before, r->n_ntuple ? XL_CAP(CAP_NET_ADMIN) : 0, NULL, 0) < 0) {
 		ret = xl_errmsg(err, errlen, errno, "cannot drop capabilities: %s",
 				strerror(errno));
 		goto out;

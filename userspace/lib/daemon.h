@@ -15,7 +15,7 @@
  * **Errors.** It returns 0 or -errno, and writes one line naming the problem into
  * xl_run_config.errbuf: "no such interface", "not permitted", "another XDP program ... is
  * attached", "not enough locked memory", "not enough hugepages", "queue N out of range",
- * "interface went away". Nothing is printed.
+ * "interface went away", "ntuple filters are unsupported on IF". Nothing is printed.
  *
  * **Thread safety.** One call per interface at a time (a second one gets -EBUSY: the pins
  * exist). The config is read at start only.
@@ -82,6 +82,11 @@ struct xl_run_config {
 					  *  default 1000 */
 	unsigned int batch_size;     /**< RX burst per loop; default 64, max 256 */
 	bool hugepages;              /**< require 2 MiB hugepages for the UMEM (else: auto) */
+	bool ntuple;                 /**< pin every XL_RULE_EXACT / XL_RULE_PORT rule of rules to
+				       *  ntuple_queue with ethtool ntuple filters (installed before
+				       *  attach, removed at teardown; channel counts untouched);
+				       *  -EOPNOTSUPP when the driver has none */
+	unsigned int ntuple_queue;   /**< with ntuple: the target queue, one of the served ones */
 	/** Called once, from xl_daemon_run()'s thread, when serving has started. */
 	void (*on_ready)(void *ctx, const struct xl_run_info *info);
 	void *ctx;                   /**< for on_ready */
@@ -105,6 +110,9 @@ struct xl_run_info {
 	unsigned int frame_size;   /**< bytes per frame */
 	bool umem_huge;            /**< UMEM on 2 MiB hugepages */
 	int nic_node;              /**< NUMA node of the NIC, -1 if none */
+	bool ntuple;               /**< rules pinned with ethtool ntuple filters */
+	unsigned int ntuple_queue; /**< their queue */
+	unsigned int n_ntuple;     /**< ntuple filters installed */
 };
 
 /**
@@ -116,7 +124,7 @@ struct xl_run_info {
  * -ENODEV (no such interface / it went away), -EPERM (not permitted), -EEXIST (another XDP
  * program is attached), -EBUSY (xlane already runs there, or the queue stays busy), -ERANGE
  * (queue out of range), -ENOMEM (not enough locked memory or hugepages), -EINVAL (bad config),
- * -ENOENT (unknown handler)
+ * -ENOENT (unknown handler), -EOPNOTSUPP (ntuple asked for, the driver has no ntuple filters)
  */
 XL_API int xl_daemon_run(const struct xl_run_config *cfg, volatile sig_atomic_t *stop);
 

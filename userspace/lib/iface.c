@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* Interface facts: index, RX queue count, NUMA node, node CPUs, liveness. */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,4 +146,92 @@ int xl_iface_alive(const char *ifname, int ifindex)
 	if (!if_indextoname((unsigned int)ifindex, name))
 		return 0;
 	return strcmp(name, ifname) == 0;
+}
+
+static int ethtool_rxnfc(const char *ifname, struct ethtool_rxnfc *nfc)
+{
+	struct ifreq ifr = { 0 };
+	int fd, ret = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+	ifr.ifr_data = (void *)nfc;
+	if (ioctl(fd, SIOCETHTOOL, &ifr))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int xl_iface_ntuple_add(const char *ifname, unsigned int flow_type, const void *saddr,
+			const void *daddr, unsigned int sport, unsigned int dport,
+			unsigned int queue, unsigned int *loc)
+{
+	struct ethtool_rxnfc nfc = { .cmd = ETHTOOL_SRXCLSRLINS };
+	struct ethtool_rx_flow_spec *fs = &nfc.fs;
+	int ret;
+
+	if (check_name(ifname) || !loc || sport > 0xffff || dport > 0xffff)
+		return -EINVAL;
+	fs->flow_type = flow_type;
+	fs->ring_cookie = queue;
+	fs->location = RX_CLS_LOC_ANY;
+	switch (flow_type) {
+	case UDP_V4_FLOW:
+	case TCP_V4_FLOW:
+		if (saddr) {
+			memcpy(&fs->h_u.tcp_ip4_spec.ip4src, saddr, 4);
+			fs->m_u.tcp_ip4_spec.ip4src = 0xffffffffU;
+		}
+		if (daddr) {
+			memcpy(&fs->h_u.tcp_ip4_spec.ip4dst, daddr, 4);
+			fs->m_u.tcp_ip4_spec.ip4dst = 0xffffffffU;
+		}
+		if (sport) {
+			fs->h_u.tcp_ip4_spec.psrc = htons((uint16_t)sport);
+			fs->m_u.tcp_ip4_spec.psrc = 0xffff;
+		}
+		if (dport) {
+			fs->h_u.tcp_ip4_spec.pdst = htons((uint16_t)dport);
+			fs->m_u.tcp_ip4_spec.pdst = 0xffff;
+		}
+		break;
+	case UDP_V6_FLOW:
+	case TCP_V6_FLOW:
+		if (saddr) {
+			memcpy(fs->h_u.tcp_ip6_spec.ip6src, saddr, 16);
+			memset(fs->m_u.tcp_ip6_spec.ip6src, 0xff, 16);
+		}
+		if (daddr) {
+			memcpy(fs->h_u.tcp_ip6_spec.ip6dst, daddr, 16);
+			memset(fs->m_u.tcp_ip6_spec.ip6dst, 0xff, 16);
+		}
+		if (sport) {
+			fs->h_u.tcp_ip6_spec.psrc = htons((uint16_t)sport);
+			fs->m_u.tcp_ip6_spec.psrc = 0xffff;
+		}
+		if (dport) {
+			fs->h_u.tcp_ip6_spec.pdst = htons((uint16_t)dport);
+			fs->m_u.tcp_ip6_spec.pdst = 0xffff;
+		}
+		break;
+	default:
+		return -EINVAL;
+	}
+	ret = ethtool_rxnfc(ifname, &nfc);
+	if (ret)
+		return ret;
+	*loc = fs->location; /* the kernel writes back the location the driver chose */
+	return 0;
+}
+
+int xl_iface_ntuple_del(const char *ifname, unsigned int loc)
+{
+	struct ethtool_rxnfc nfc = { .cmd = ETHTOOL_SRXCLSRLDEL };
+
+	if (check_name(ifname))
+		return -EINVAL;
+	nfc.fs.location = loc;
+	return ethtool_rxnfc(ifname, &nfc);
 }

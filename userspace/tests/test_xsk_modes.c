@@ -7,18 +7,23 @@
  *  - GENERIC / BUSY_POLL: other attach and polling modes still serve traffic;
  *  - errors: no such interface, queue out of range, another XDP program in the way (and
  *    xl_detach_iface() leaves it alone), not enough locked memory, not enough hugepages, bad
- *    sizes.
+ *    sizes, ntuple pinning on a driver without ntuple filters (veth: EOPNOTSUPP, nothing
+ *    attached, nothing pinned) or to a queue not served.
  */
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
 #include <errno.h>
 #include <linux/capability.h>
+#include <linux/ethtool.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/sockios.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -297,4 +302,56 @@ Test(xsk_modes, fwd_handler_forwards_to_second_interface)
 	close(cap);
 	cr_assert_eq(dthread_stop(&d), 0, "%s", d.err);
 	cr_assert_eq(tb_sh("ip link del xl-fwd0"), 0);
+}
+
+/* ETHTOOL_GRXCLSRLCNT on @ifname: the count of ntuple rules, or -errno. */
+static int ntuple_rule_count(const char *ifname)
+{
+	struct ethtool_rxnfc nfc = { .cmd = ETHTOOL_GRXCLSRLCNT };
+	struct ifreq ifr = { 0 };
+	int fd, ret;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	cr_assert_geq(fd, 0);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&nfc;
+	ret = ioctl(fd, SIOCETHTOOL, &ifr) ? -errno : (int)nfc.rule_cnt;
+	close(fd);
+	return ret;
+}
+
+Test(xsk_modes, error_ntuple_unsupported_on_veth)
+{
+	static struct dthread d;
+	char want[96];
+	int before = ntuple_rule_count(tb->srv_if);
+
+	dthread_config(&d, tb, XL_BIND_AUTO);
+	d.cfg.rules = (struct xl_rule_spec[]){ port_rule_any(1, PORT) };
+	d.cfg.n_rules = 1;
+	d.cfg.ntuple = true;
+	d.cfg.ntuple_queue = 0;
+	if (before >= 0)
+		cr_skip_test("%s has ntuple filters (%d rules): this test needs a driver without",
+			     tb->srv_if, before);
+	cr_assert_eq(before, -EOPNOTSUPP, "veth answers ETHTOOL_GRXCLSRLCNT with %d", before);
+	snprintf(want, sizeof(want), "ntuple filters are unsupported on %s", tb->srv_if);
+	expect_start_error(&d, EOPNOTSUPP, want);
+	cr_assert_str_eq(d.err, want, "the message is exactly '%s'", want);
+	cr_assert_eq(ntuple_rule_count(tb->srv_if), -EOPNOTSUPP, "nothing pinned");
+}
+
+Test(xsk_modes, error_ntuple_queue_not_served)
+{
+	static struct dthread d;
+	unsigned int q0 = 0;
+
+	dthread_config(&d, tb, XL_BIND_AUTO);
+	d.cfg.queues = &q0;
+	d.cfg.n_queues = 1;
+	d.cfg.rules = (struct xl_rule_spec[]){ port_rule_any(1, PORT) };
+	d.cfg.n_rules = 1;
+	d.cfg.ntuple = true;
+	d.cfg.ntuple_queue = 1;
+	expect_start_error(&d, EINVAL, "ntuple queue 1 is not one of the served queues");
 }
