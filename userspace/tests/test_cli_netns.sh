@@ -101,20 +101,34 @@ src, dst, port, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 fam = socket.AF_INET6 if sys.argv[5] == "6" else socket.AF_INET
 s = socket.socket(fam, socket.SOCK_DGRAM)
 s.bind((src, int(sys.argv[6])))
-s.settimeout(0.2)
-good = 0
 deadline = time.monotonic() + 20
+sent = {}
+good = set()
+# One probe in flight, waiting up to 0.5 s for its echo. An echo that comes later still counts
+# for its own probe (matched by payload, which carries the seq), so a stall under CI load
+# cannot make every later probe read the previous echo; a final drain collects the stragglers.
+def recv_until(t_end, want):
+    while (want not in good) if want is not None else (len(good) < len(sent)):
+        left = t_end - time.monotonic()
+        if left <= 0:
+            return
+        s.settimeout(left)
+        try:
+            data, addr = s.recvfrom(2048)
+        except (socket.timeout, ConnectionRefusedError):
+            return
+        seq = sent.get(data)
+        if seq is not None and addr[:2] == (dst, port):
+            good.add(seq)
 for i in range(n):
     if time.monotonic() > deadline:
         break
     msg = b"xlane-cli-test seq=%08d " % i + bytes((i + k) & 0xff for k in range(48))
+    sent[msg] = i
     s.sendto(msg, (dst, port))
-    try:
-        data, addr = s.recvfrom(2048)
-        good += data == msg and addr[:2] == (dst, port)
-    except (socket.timeout, ConnectionRefusedError):
-        pass
-print(good)
+    recv_until(time.monotonic() + 0.5, i)
+recv_until(time.monotonic() + 2, None)
+print(len(good))
 PY
 }
 
