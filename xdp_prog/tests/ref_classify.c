@@ -330,6 +330,14 @@ static int cmp_pfx(const void *a, const void *b)
 	return x->prefixlen < y->prefixlen ? 1 : x->prefixlen > y->prefixlen ? -1 : 0;
 }
 
+/* bsearch() over a table that may be empty (and then NULL, which glibc's bsearch may not get:
+ * its base is declared nonnull, and UBSan says so). */
+static void *find(const void *key, const void *base, size_t n, size_t size,
+		  int (*cmp)(const void *, const void *))
+{
+	return n ? bsearch(key, base, n, size, cmp) : NULL;
+}
+
 void xl_ref_rules_seal(struct xl_ref_rules *rs)
 {
 	if (rs->n_exact)
@@ -403,7 +411,7 @@ int xl_ref_classify(const struct xl_ref_rules *rs, const uint8_t *frame, size_t 
 	/* 1. exact 5-tuple */
 	if (rs->flags & XL_CFG_F_RULES_EXACT) {
 		const struct xl_ref_exact *e =
-			bsearch(k, rs->exact, rs->n_exact, sizeof(*rs->exact), cmp_exact);
+			find(k, rs->exact, rs->n_exact, sizeof(*rs->exact), cmp_exact);
 
 		if (e) {
 			decide(out, &e->rule, XL_VIA_EXACT);
@@ -420,11 +428,11 @@ int xl_ref_classify(const struct xl_ref_rules *rs, const uint8_t *frame, size_t 
 		q.key.proto = k->proto;
 		q.key.dport = k->dport;
 		memcpy(q.key.daddr, k->daddr, sizeof(q.key.daddr));
-		p = bsearch(&q, rs->port, rs->n_port, sizeof(*rs->port), cmp_port);
+		p = find(&q, rs->port, rs->n_port, sizeof(*rs->port), cmp_port);
 		if (!p) {
 			memset(&q.key.daddr, 0, sizeof(q.key.daddr));
 			q.key.family = XL_FAMILY_ANY;
-			p = bsearch(&q, rs->port, rs->n_port, sizeof(*rs->port), cmp_port);
+			p = find(&q, rs->port, rs->n_port, sizeof(*rs->port), cmp_port);
 		}
 		if (p) {
 			decide(out, &p->rule, XL_VIA_PORT);
@@ -446,7 +454,7 @@ int xl_ref_classify(const struct xl_ref_rules *rs, const uint8_t *frame, size_t 
 	}
 	/* 5. hot set */
 	if ((rs->flags & XL_CFG_F_HOT) &&
-	    bsearch(k, rs->hot, rs->n_hot, sizeof(*rs->hot), cmp_key)) {
+	    find(k, rs->hot, rs->n_hot, sizeof(*rs->hot), cmp_key)) {
 		out->verdict = XL_REF_FAST;
 		out->via = XL_VIA_HOT;
 		return 0;
