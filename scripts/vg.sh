@@ -18,8 +18,19 @@ valgrind --error-exitcode=99 --leak-check=full \
 	--show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible \
 	--trace-children=yes --trace-children-skip='/usr/bin/*,/bin/*,/usr/sbin/*,/sbin/*' \
 	--child-silent-after-fork=no --log-file="$logs/vg.%p.log" \
-	--suppressions="$here/valgrind.supp" ${XL_VG_EXTRA_SUPP:+--suppressions="$XL_VG_EXTRA_SUPP"} "$@"
-rc=$?
+	--suppressions="$here/valgrind.supp" ${XL_VG_EXTRA_SUPP:+--suppressions="$XL_VG_EXTRA_SUPP"} "$@" &
+child=$!
+# A signal for the wrapped program (a test stopping a daemon with SIGTERM) goes to it, and this
+# script still collects the logs; without the trap bash would die and orphan the program.
+trap 'kill -TERM "$child" 2>/dev/null' TERM
+trap 'kill -INT "$child" 2>/dev/null' INT
+while :; do
+	wait "$child"
+	rc=$?
+	# wait returns >128 when a trapped signal interrupted it; the child may still run
+	kill -0 "$child" 2>/dev/null || break
+done
+trap - TERM INT
 bad=0
 for f in "$logs"/vg.*.log; do
 	[ -e "$f" ] || continue
