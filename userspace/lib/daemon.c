@@ -449,6 +449,7 @@ static int setup_workers(struct run *r)
 			.busy_poll = c->busy_poll,
 			.fill_cap = fill_cap,
 			.cache_size = cache_size,
+			.drop_caps = true,
 		};
 
 		memset(qs, 0, sizeof(*qs));
@@ -634,7 +635,6 @@ static unsigned int teardown(struct run *r)
 
 int xl_daemon_run(const struct xl_run_config *cfg, volatile sig_atomic_t *stop)
 {
-	struct xl_caps_snap caps_before;
 	struct run *r;
 	char dummy[8];
 	char *err;
@@ -738,11 +738,6 @@ int xl_daemon_run(const struct xl_run_config *cfg, volatile sig_atomic_t *stop)
 	ret = xl_steer_pin(r->steer, r->ifname, err, errlen);
 	if (ret)
 		goto out_err;
-	/* the threads that exist before ours: the capability drop below spares them */
-	if (xl_caps_snapshot(&caps_before)) {
-		ret = xl_errmsg(err, errlen, errno, "cannot list threads: %s", strerror(errno));
-		goto out;
-	}
 	ret = setup_dstats(r);
 	if (!ret)
 		ret = setup_rules(r);
@@ -765,15 +760,26 @@ int xl_daemon_run(const struct xl_run_config *cfg, volatile sig_atomic_t *stop)
 		h->attach_fallback = xl_steer_attach_fallback(r->steer);
 	}
 	/*
-	 * Attached, pinned, UMEM registered, sockets bound, workers running: serving, draining and
-	 * detaching need no capability (map and socket fds are held; the pins are root-owned files;
-	 * the link fd detaches), so drop them all, here and in the workers; with ntuple filters
-	 * installed keep CAP_NET_ADMIN, which removing them at teardown needs.
+	 * Attached, pinned, UMEM registered, sockets bound, workers running (each dropped every
+	 * capability as it started): serving, draining and detaching need none (map and socket fds
+	 * are held; the pins are root-owned files; the link fd detaches), so this thread drops its
+	 * own too, keeping CAP_NET_ADMIN only with ntuple filters installed (removing them at
+	 * teardown needs it); then every thread's sets are read back.
 	 */
-	if (xl_caps_drop(&caps_before, r->n_ntuple ? XL_CAP(CAP_NET_ADMIN) : 0, NULL, 0) < 0) {
-		ret = xl_errmsg(err, errlen, errno, "cannot drop capabilities: %s",
-				strerror(errno));
-		goto out;
+	{
+		uint64_t keep = r->n_ntuple ? XL_CAP(CAP_NET_ADMIN) : 0;
+		pid_t tids[XL_MAX_QUEUES];
+
+		for (unsigned int i = 0; i < r->nq; i++)
+			tids[i] = xl_worker_tid(r->w[i]);
+		ret = xl_caps_drop_self(keep);
+		if (!ret)
+			ret = xl_caps_verify(tids, r->nq, keep);
+		if (ret) {
+			ret = xl_errmsg(err, errlen, -ret, "cannot drop capabilities: %s",
+					strerror(-ret));
+			goto out;
+		}
 	}
 	refresh_stats(r);
 	report_ready(r);

@@ -8,10 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <xlane/pool.h>
 
+#include "caps.h"
 #include "worker.h"
 
 struct xl_worker {
@@ -20,6 +23,8 @@ struct xl_worker {
 	pthread_t thread;
 	bool started;
 	int stop;                /* atomic */
+	int ready;               /* atomic: 1 the thread runs, -errno its start failed */
+	pid_t tid;               /* written by the thread before ready */
 	unsigned int held;       /* atomic: frames in the worker's hands */
 	bool fill_was_empty;
 	struct xl_queue_stats c; /* local counters, published to cfg.stats after each loop */
@@ -256,6 +261,14 @@ static void *worker_main(void *arg)
 	struct xl_xsk *x = w->cfg.xsk;
 	unsigned int n, fill_now;
 	uint32_t idx;
+	int ret = 0;
+
+	w->tid = (pid_t)syscall(SYS_gettid);
+	if (w->cfg.drop_caps)
+		ret = xl_caps_drop_self(0);
+	__atomic_store_n(&w->ready, ret ? ret : 1, __ATOMIC_RELEASE);
+	if (ret)
+		return NULL;
 
 	while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
 		kick_tx(w, x);
@@ -332,6 +345,18 @@ struct xl_worker *xl_worker_start(const struct xl_worker_cfg *cfg)
 		return NULL;
 	}
 	w->started = true;
+	/* the thread always gets to run; its first act decides */
+	while (!(ret = __atomic_load_n(&w->ready, __ATOMIC_ACQUIRE)))
+		nanosleep(&(struct timespec){ .tv_nsec = 100000 }, NULL);
+	if (ret < 0) {
+		pthread_join(w->thread, NULL);
+		w->started = false;
+		xl_worker_drain(w, 0);
+		xl_pool_cache_destroy(w->cache);
+		free(w);
+		errno = -ret;
+		return NULL;
+	}
 	{
 		char name[16];
 
@@ -340,6 +365,11 @@ struct xl_worker *xl_worker_start(const struct xl_worker_cfg *cfg)
 		pthread_setname_np(w->thread, name);
 	}
 	return w;
+}
+
+pid_t xl_worker_tid(const struct xl_worker *w)
+{
+	return w ? w->tid : 0;
 }
 
 void xl_worker_stop(struct xl_worker *w)

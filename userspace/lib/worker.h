@@ -16,6 +16,7 @@
 #define XLANE_LIB_WORKER_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "control.h"
 #include "handler.h"
@@ -38,13 +39,17 @@ struct xl_worker_cfg {
 					 * a UMEM shared by several queues, so that one busy queue
 					 * cannot hoard every frame; 0: the ring size */
 	unsigned int cache_size;        /* the worker's pool cache; 0: the pool's default */
+	bool drop_caps;                 /* the thread drops every capability before it serves */
 };
 
 #define XL_WORKER_BATCH_MAX 256
 
 struct xl_worker;
 
-/* Creates the pool cache, fills the fill ring and starts the thread. NULL + errno on failure. */
+/*
+ * Creates the pool cache, fills the fill ring and starts the thread; returns once the thread
+ * runs (and, with drop_caps, holds no capability). NULL + errno on failure.
+ */
 struct xl_worker *xl_worker_start(const struct xl_worker_cfg *cfg);
 
 /* Asks the loop to stop and joins the thread (returns within ~100 ms). */
@@ -56,6 +61,9 @@ void xl_worker_stop(struct xl_worker *w);
  * to the pool. Returns the number of frames that could not be recovered (still in the kernel).
  */
 unsigned int xl_worker_drain(struct xl_worker *w, unsigned int timeout_ms);
+
+/* Kernel thread id of the worker's thread (for xl_caps_verify()). */
+pid_t xl_worker_tid(const struct xl_worker *w);
 
 /* Frames the worker holds right now (0 between batches). */
 unsigned int xl_worker_held(const struct xl_worker *w);
