@@ -110,7 +110,13 @@ static inline void xl_ring_publish(struct xl_ring_headtail *ht, uint32_t old, ui
 {
 	unsigned int spins = 0;
 
-	while (atomic_load_explicit(&ht->tail, memory_order_relaxed) != old) {
+	/*
+	 * acquire, not relaxed: our release below must carry the earlier reservation's slot
+	 * accesses too (a store that is not an RMW does not continue its release sequence), or a
+	 * producer that sees our tail could overwrite slots a preceding consumer is still
+	 * reading, as far as the memory model goes. Free on x86; ThreadSanitizer flagged it.
+	 */
+	while (atomic_load_explicit(&ht->tail, memory_order_acquire) != old) {
 		if (++spins < XL_RING_SPINS)
 			xl_ring_pause();
 		else
