@@ -9,6 +9,7 @@
 #define XL_HOT_BPF_H
 
 #include "maps.bpf.h"
+#include "flow.bpf.h"
 
 _Static_assert(XL_CMS_ROWS == 2, "xl_hot_cms() derives exactly two row indexes");
 _Static_assert((XL_CMS_WIDTH & (XL_CMS_WIDTH - 1)) == 0, "XL_CMS_WIDTH is a power of two");
@@ -19,40 +20,6 @@ enum xl_hot_verdict {
 	XL_HOT_NO = 0, /* not hot: XL_PASS_NO_MATCH */
 	XL_HOT_YES,    /* steer via the hot set */
 };
-
-static __always_inline __u64 xl_mix64(__u64 x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
-/*
- * Seeded 64-bit hash of the flow key; IPv6 addresses are XOR-folded to 32 bits first. Two full
- * fmix64 rounds: a single multiply only carries address bits upwards, which made structured
- * address/port sets collide.
- */
-static __always_inline __u64 xl_flow_hash(const struct xl_flow_key *k, __u32 seed)
-{
-	__u32 s = k->saddr[0] ^ k->saddr[1] ^ k->saddr[2] ^ k->saddr[3];
-	__u32 d = k->daddr[0] ^ k->daddr[1] ^ k->daddr[2] ^ k->daddr[3];
-	__u64 a = ((__u64)s << 32) | d;
-	__u64 b = ((__u64)k->sport << 48) | ((__u64)k->dport << 32) | ((__u64)k->proto << 24) |
-		  k->family;
-
-	return xl_mix64(xl_mix64(a ^ ((__u64)seed * 0x9e3779b97f4a7c15ULL)) ^ b);
-}
-
-/* Both keys 8-byte aligned (stack key declared aligned, map values are). */
-static __always_inline int xl_key_eq(const struct xl_flow_key *a, const struct xl_flow_key *b)
-{
-	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
-
-	return !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) | (x[4] ^ y[4]));
-}
 
 /*
  * "now" for this packet. bpf_ktime_get_coarse_ns() only changes at a tick, like jiffies, so it is
@@ -113,16 +80,15 @@ static __always_inline int xl_promote(struct xl_stats *st, const struct xl_flow_
 /* XL_DET_CMS: the default path, see steer.h for the per-packet steps. */
 static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats *st,
 				      const struct xl_flow_key *key, __u32 len,
-				      const struct xl_win *w, __u64 now)
+				      const struct xl_win *w, __u64 now, __u64 h)
 {
 	struct xl_cms_cell *c0, *c1;
 	struct xl_hotc_slot *slot;
 	struct xl_hot_val *hv;
 	__u32 i0, i1, si, ep, p0, p1, pk, b0, b1, by;
-	__u64 h, est;
+	__u64 est;
 
 	ep = w->epoch;
-	h = xl_flow_hash(key, cfg->hash_seed);
 	i0 = h & (XL_CMS_WIDTH - 1);
 	i1 = XL_CMS_WIDTH + ((h >> 16) & (XL_CMS_WIDTH - 1));
 	si = (h >> 32) & (XL_HOTC_SLOTS - 1);
@@ -205,8 +171,9 @@ static __always_inline int xl_hot_lru(const struct xl_cfg *cfg, struct xl_stats 
 	return xl_promote(st, key, now, c->pkts, c->bytes);
 }
 
+/* h: xl_flow_hash(key, cfg->hash_seed), computed once per packet by the caller */
 static __always_inline int xl_hot_step(const struct xl_cfg *cfg, struct xl_stats *st,
-				       const struct xl_flow_key *key, __u32 len)
+				       const struct xl_flow_key *key, __u32 len, __u64 h)
 {
 	__u32 zero = 0;
 	struct xl_win *w = bpf_map_lookup_elem(&xl_win, &zero);
@@ -218,7 +185,7 @@ static __always_inline int xl_hot_step(const struct xl_cfg *cfg, struct xl_stats
 	xl_window(cfg, w, now);
 	if (cfg->detector == XL_DET_LRU)
 		return xl_hot_lru(cfg, st, key, len, w, now);
-	return xl_hot_cms(cfg, st, key, len, w, now);
+	return xl_hot_cms(cfg, st, key, len, w, now, h);
 }
 
 #endif /* XL_HOT_BPF_H */

@@ -104,4 +104,19 @@ struct {
 	__type(value, struct xl_lru_cnt);
 } xl_lrudet SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+} xl_rgen SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XL_VCACHE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct xl_vslot);
+} xl_vcache SEC(".maps");
+
 #endif /* XL_MAPS_BPF_H */

@@ -3,21 +3,33 @@
  * Rule lookup in precedence order (steer.h "Steering precedence"):
  *   exact 5-tuple > proto+dport+daddr > proto+dport (any address) > destination prefix.
  * The first rule found decides, whatever its action. A rule kind is consulted only when its
- * XL_CFG_F_RULES_* flag is set.
+ * XL_CFG_F_RULES_* flag is set. xl_rules_decide() puts the per-CPU verdict cache (steer.h
+ * "Rule verdict cache") in front of the lookups.
  */
 #ifndef XL_RULES_BPF_H
 #define XL_RULES_BPF_H
 
 #include "maps.bpf.h"
+#include "flow.bpf.h"
 
 struct xl_match {
 	const struct xl_rule *rule; /* NULL: no rule matched */
 	int via;		    /* enum xl_steer_via of the kind that matched */
 };
 
-static __always_inline void xl_rule_hit(const struct xl_rule *r)
+_Static_assert((XL_VCACHE_SLOTS & (XL_VCACHE_SLOTS - 1)) == 0 && XL_VCACHE_SLOTS <= (1U << 16),
+	       "XL_VCACHE_SLOTS: a power of two indexed by hash bits 48..63");
+
+/* What steering steps 1-4 decided, looked up or cached. */
+struct xl_decision {
+	__u32 matched; /* 0: no rule */
+	__u32 id;
+	__u32 action;
+	int via;
+};
+
+static __always_inline void xl_rule_hit(__u32 id)
 {
-	__u32 id = r->id;
 	__u64 *hits = bpf_map_lookup_elem(&xl_hits, &id);
 
 	if (hits)
@@ -73,6 +85,55 @@ static __always_inline struct xl_match xl_rules_match(__u32 flags, const struct 
 		m.via = XL_VIA_PREFIX;
 	}
 	return m;
+}
+
+/* Steps 1-4 through the verdict cache; h: the flow hash (slot index from its top bits). */
+static __always_inline struct xl_decision xl_rules_decide(__u32 flags, const struct xl_flow_key *key,
+							 __u64 h)
+{
+	struct xl_decision d = {0, 0, 0, XL_VIA_EXACT};
+	__u32 rflags = flags & XL_CFG_F_RULES_ALL, zero = 0, si;
+	struct xl_vslot *slot;
+	struct xl_match m;
+	__u64 *genp, gen;
+
+	genp = bpf_map_lookup_elem(&xl_rgen, &zero);
+	si = (h >> 48) & (XL_VCACHE_SLOTS - 1);
+	slot = bpf_map_lookup_elem(&xl_vcache, &si);
+	if (!genp || !slot || (flags & XL_CFG_F_NO_VCACHE))
+		goto lookup_only;
+	gen = *(volatile __u64 *)genp; /* before the lookups: see steer.h */
+	if (slot->gen == gen && slot->rflags == rflags && xl_key_eq(&slot->key, key)) {
+		d.matched = slot->matched;
+		d.id = slot->rule_id;
+		d.action = slot->action;
+		d.via = slot->via;
+		return d;
+	}
+	m = xl_rules_match(flags, key);
+	if (m.rule) {
+		d.matched = 1;
+		d.id = m.rule->id;
+		d.action = m.rule->action;
+		d.via = m.via;
+	}
+	__builtin_memcpy(&slot->key, key, sizeof(slot->key));
+	slot->gen = gen;
+	slot->rflags = rflags;
+	slot->rule_id = d.id;
+	slot->matched = d.matched;
+	slot->action = d.action;
+	slot->via = d.via;
+	return d;
+lookup_only:
+	m = xl_rules_match(flags, key);
+	if (m.rule) {
+		d.matched = 1;
+		d.id = m.rule->id;
+		d.action = m.rule->action;
+		d.via = m.via;
+	}
+	return d;
 }
 
 #endif /* XL_RULES_BPF_H */

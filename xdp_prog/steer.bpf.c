@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * xl_steer: the XDP program of xlane. Parse -> rules -> hot set (+ detection) -> redirect to
- * the AF_XDP socket of the RX queue, or XDP_PASS untouched with a counted reason. The behaviour
- * is specified in steer.h; this file only wires the pieces together.
+ * xl_steer: the XDP program of xlane. Parse -> rules (via the verdict cache) -> hot set (+
+ * detection) -> redirect to the AF_XDP socket of the RX queue, or XDP_PASS untouched with a
+ * counted reason. The behaviour is specified in steer.h; this file only wires the pieces.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -39,10 +39,11 @@ int xl_steer(struct xdp_md *ctx)
 		.data_end = (void *)(long)ctx->data_end,
 	};
 	struct xl_flow_key key __attribute__((aligned(8))) = {};
-	struct xl_match m;
+	struct xl_decision d;
 	struct xl_stats *st;
 	struct xl_cfg *cfg;
-	__u32 zero = 0;
+	__u32 zero = 0, flags;
+	__u64 h;
 	int ret;
 
 	st = bpf_map_lookup_elem(&xl_stats, &zero);
@@ -57,15 +58,23 @@ int xl_steer(struct xdp_md *ctx)
 	if (ret != XL_PARSE_OK)
 		return xl_to_kernel(st, ret);
 
-	m = xl_rules_match(cfg->flags, &key);
-	if (m.rule) {
-		xl_rule_hit(m.rule);
-		if (m.rule->action != XL_ACT_FAST)
-			return xl_to_kernel(st, XL_PASS_RULE);
-		return xl_fast(ctx, st, m.via);
+	flags = cfg->flags;
+	if (!(flags & (XL_CFG_F_RULES_ALL | XL_CFG_F_HOT)))
+		return xl_to_kernel(st, XL_PASS_NO_MATCH);
+	/* one hash per packet: verdict cache slot and detector cells */
+	h = xl_flow_hash(&key, cfg->hash_seed);
+
+	if (flags & XL_CFG_F_RULES_ALL) {
+		d = xl_rules_decide(flags, &key, h);
+		if (d.matched) {
+			xl_rule_hit(d.id);
+			if (d.action != XL_ACT_FAST)
+				return xl_to_kernel(st, XL_PASS_RULE);
+			return xl_fast(ctx, st, d.via);
+		}
 	}
 
-	if ((cfg->flags & XL_CFG_F_HOT) && xl_hot_step(cfg, st, &key, p.len) == XL_HOT_YES)
+	if ((flags & XL_CFG_F_HOT) && xl_hot_step(cfg, st, &key, p.len, h) == XL_HOT_YES)
 		return xl_fast(ctx, st, XL_VIA_HOT);
 	return xl_to_kernel(st, XL_PASS_NO_MATCH);
 }

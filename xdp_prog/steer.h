@@ -35,10 +35,15 @@
  * | xl_win      | PERCPU_ARRAY      | __u32 (0)            | struct xl_win       | 1                  | BPF only (detector window) |
  * | xl_hotc     | PERCPU_ARRAY      | __u32 slot           | struct xl_hotc_slot | XL_HOTC_SLOTS      | BPF only (hot set cache) |
  * | xl_lrudet   | LRU_PERCPU_HASH   | struct xl_flow_key   | struct xl_lru_cnt   | XL_LRUDET_MAX      | BPF only (alternative detector) |
+ * | xl_rgen     | ARRAY (MMAPABLE)  | __u32 (0)            | __u64 rule generation | 1                | user space, atomic increment after every rule map change |
+ * | xl_vcache   | PERCPU_ARRAY      | __u32 slot           | struct xl_vslot     | XL_VCACHE_SLOTS    | BPF only (rule verdict cache) |
  *
  * Rule maps (xl_exact, xl_port, xl_pfx4, xl_pfx6) are only consulted when their XL_CFG_F_RULES_*
  * flag is set in xl_cfg.flags (this skips the hash computation for kinds that hold no rule).
- * Whoever writes a rule map keeps the flag set while the map holds at least one rule.
+ * Whoever writes a rule map keeps the flag set while the map holds at least one rule, and
+ * increments xl_rgen (an atomic add through its mmap()ed page, so that writers in several
+ * processes never lose an increment) after the change, which is what makes the change visible
+ * to flows the verdict cache already knows (see "Rule verdict cache").
  *
  * ## Parsing (bounds and pass reasons; the first failing check decides)
  * Offsets are from the start of the frame; `end` is the frame end until the IP header is
@@ -87,6 +92,19 @@
  * 3 are both gated by XL_CFG_F_RULES_PORT. A rule's action is XL_ACT_FAST or XL_ACT_PASS (any
  * other value acts as XL_ACT_PASS). A matching rule increments xl_hits[rule.id] (if id <
  * XL_RULE_ID_MAX) whatever its action.
+ *
+ * ## Rule verdict cache (steps 1-4 above, when any XL_CFG_F_RULES_* flag is set)
+ * Looking up steps 1-4 costs four map lookups (two hashes and an LPM trie walk, which grows
+ * with the number of prefixes). Their outcome for one flow only changes when a rule map does,
+ * so it is cached per CPU in xl_vcache, direct-mapped by the flow hash (the same hash the
+ * detector uses): a slot holds the flow key, the xl_rgen value and the rule-kind flags it was
+ * computed under, and the outcome (no rule, or the matched rule's id, action and kind). A slot
+ * is used only when all three match the packet and the current state; otherwise steps 1-4 run
+ * and the slot is overwritten. xl_rgen is read before the lookups, so a rule change that
+ * races with a packet leaves a slot tagged with the old generation, never a stale slot tagged
+ * with the new one. A cached match counts in xl_hits like a looked-up one. The cache changes
+ * the cost of a decision, never the decision (the differential test in xdp_prog/tests checks
+ * this against a reference classifier that has no cache).
  *
  * ## Hot set and detection (only when XL_CFG_F_HOT is set)
  * Only packets that reach step 5 are looked at. "now" is bpf_ktime_get_coarse_ns()
@@ -164,6 +182,8 @@
 #define XL_MAP_WIN    "xl_win"
 #define XL_MAP_HOTC   "xl_hotc"
 #define XL_MAP_LRUDET "xl_lrudet"
+#define XL_MAP_RGEN   "xl_rgen"
+#define XL_MAP_VCACHE "xl_vcache"
 
 /** Maps are pinned by their name in this directory (printf format, argument: interface name). */
 #define XL_PIN_ROOT	     "/sys/fs/bpf/xlane"
@@ -179,6 +199,7 @@
 #define XL_CMS_WIDTH	     16384 /**< count-min sketch cells per row, power of two */
 #define XL_HOTC_SLOTS	     4096  /**< hot set cache slots per CPU, power of two */
 #define XL_LRUDET_MAX	     16384 /**< alternative LRU detector entries per CPU */
+#define XL_VCACHE_SLOTS	     4096  /**< rule verdict cache slots per CPU, power of two */
 
 #define XL_VLAN_MAX	     2 /**< VLAN tags accepted (802.1Q / 802.1ad, any mix) */
 #define XL_IPV6_EXT_MAX	     6 /**< IPv6 extension headers walked */
@@ -241,6 +262,7 @@ enum xl_detector {
 #define XL_CFG_F_RULES_PFX4  (1U << 3) /**< consult xl_pfx4 */
 #define XL_CFG_F_RULES_PFX6  (1U << 4) /**< consult xl_pfx6 */
 #define XL_CFG_F_TEST_CLOCK  (1U << 5) /**< now = test_clock_ns (tests only) */
+#define XL_CFG_F_NO_VCACHE   (1U << 6) /**< bypass the rule verdict cache (benchmarks, tests) */
 #define XL_CFG_F_RULES_ALL \
 	(XL_CFG_F_RULES_EXACT | XL_CFG_F_RULES_PORT | XL_CFG_F_RULES_PFX4 | XL_CFG_F_RULES_PFX6)
 
@@ -354,6 +376,19 @@ struct xl_hotc_slot {
 	__u32 pad;		/**< zero */
 };
 _Static_assert(sizeof(struct xl_hotc_slot) == 48, "xl_hotc_slot layout");
+
+/** Value of xl_vcache: the outcome of steering steps 1-4 for one flow (see "Rule verdict cache"). */
+struct xl_vslot {
+	struct xl_flow_key key; /**< the flow; all zero (family 0) when the slot is empty */
+	__u64 gen;		/**< xl_rgen when the outcome was looked up */
+	__u32 rflags;		/**< xl_cfg.flags & XL_CFG_F_RULES_ALL then */
+	__u32 rule_id;		/**< matched rule's id (when matched) */
+	__u8 matched;		/**< 1: a rule matched; 0: none did */
+	__u8 action;		/**< matched rule's action */
+	__u8 via;		/**< enum xl_steer_via of the matching kind */
+	__u8 pad[5];		/**< zero */
+};
+_Static_assert(sizeof(struct xl_vslot) == 64, "xl_vslot layout");
 
 /** Value of xl_lrudet (XL_DET_LRU). */
 struct xl_lru_cnt {

@@ -24,12 +24,13 @@
 #include "loader.h"
 #include "steer.h"
 
-enum { M_CFG, M_STATS, M_EXACT, M_PORT, M_PFX4, M_PFX6, M_HITS, M_HOT, M_DSTATS, M_N };
+enum { M_CFG, M_STATS, M_EXACT, M_PORT, M_PFX4, M_PFX6, M_HITS, M_HOT, M_RGEN, M_DSTATS, M_N };
 
 static const char *const map_names[M_N] = {
 	[M_CFG] = XL_MAP_CFG,     [M_STATS] = XL_MAP_STATS, [M_EXACT] = XL_MAP_EXACT,
 	[M_PORT] = XL_MAP_PORT,   [M_PFX4] = XL_MAP_PFX4,   [M_PFX6] = XL_MAP_PFX6,
-	[M_HITS] = XL_MAP_HITS,   [M_HOT] = XL_MAP_HOT,     [M_DSTATS] = XL_PIN_DSTATS,
+	[M_HITS] = XL_MAP_HITS,   [M_HOT] = XL_MAP_HOT,     [M_RGEN] = XL_MAP_RGEN,
+	[M_DSTATS] = XL_PIN_DSTATS,
 };
 
 struct xl_control {
@@ -37,6 +38,7 @@ struct xl_control {
 	int fd[M_N];
 	void *dstats;
 	size_t dstats_len;
+	__u64 *rgen; /* xl_rgen's value, mmap()ed: incremented atomically after a rule change */
 	int ncpus;
 	void *scratch; /* per-CPU value buffer: reading statistics allocates nothing */
 };
@@ -57,6 +59,8 @@ void xl_control_close(struct xl_control *ctl)
 		return;
 	if (ctl->dstats)
 		munmap(ctl->dstats, ctl->dstats_len);
+	if (ctl->rgen)
+		munmap(ctl->rgen, (size_t)sysconf(_SC_PAGESIZE));
 	free(ctl->scratch);
 	for (i = 0; i < M_N; i++)
 		if (ctl->fd[i] >= 0)
@@ -99,6 +103,14 @@ int xl_control_open(const char *ifname, struct xl_control **out)
 		xl_control_close(ctl);
 		return xl_err(ret);
 	}
+	ctl->rgen = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE, MAP_SHARED,
+			 ctl->fd[M_RGEN], 0);
+	if (ctl->rgen == MAP_FAILED) {
+		ret = errno;
+		ctl->rgen = NULL;
+		xl_control_close(ctl);
+		return xl_err(ret);
+	}
 	if (xl_dstats_hdr(ctl->dstats)->magic != XL_DSTATS_MAGIC ||
 	    xl_dstats_hdr(ctl->dstats)->version != XL_DSTATS_VERSION) {
 		xl_control_close(ctl);
@@ -131,6 +143,13 @@ static int cfg_update_flags(struct xl_control *ctl, __u32 set, __u32 clear)
 	if (bpf_map_update_elem(ctl->fd[M_CFG], &k, &cfg, BPF_ANY))
 		return -errno;
 	return 0;
+}
+
+/* After any rule map change: flows the verdict cache knows are looked up again (steer.h). An
+ * atomic add, so concurrent `xlane rule` commands never lose an increment. */
+static void rules_changed(struct xl_control *ctl)
+{
+	__atomic_add_fetch(ctl->rgen, 1, __ATOMIC_SEQ_CST);
 }
 
 static __u8 fam(uint8_t af)
@@ -353,7 +372,10 @@ int xl_control_rule_add(struct xl_control *ctl, const struct xl_rule_spec *rule)
 	if (bpf_map_update_elem(ctl->fd[m], key, &val, BPF_ANY))
 		return xl_err(errno == E2BIG ? ENOSPC : errno);
 	zero_hits(ctl, rule->id);
-	return cfg_update_flags(ctl, map_flag[m], 0) ? xl_err(errno) : 0;
+	if (cfg_update_flags(ctl, map_flag[m], 0))
+		return xl_err(errno);
+	rules_changed(ctl);
+	return 0;
 }
 
 static int map_empty(int fd)
@@ -375,6 +397,7 @@ int xl_control_rule_del(struct xl_control *ctl, uint32_t id)
 		return xl_err(errno);
 	if (map_empty(ctl->fd[f.m]))
 		cfg_update_flags(ctl, 0, map_flag[f.m]);
+	rules_changed(ctl);
 	return 0;
 }
 

@@ -296,38 +296,57 @@ int xl_harness_hits(struct xl_harness *h, uint32_t id, uint64_t *sum)
 	return 0;
 }
 
-static int add_rule(int fd, const void *k, const struct xl_rule *r)
+/* A rule map changed: the verdict cache must not answer from before (steer.h). The harness is
+ * single-threaded, so a read-modify-write stands in for the daemon's atomic add. */
+static int rules_changed(struct xl_harness *h)
 {
-	return neg_errno(bpf_map_update_elem(fd, k, r, BPF_ANY));
+	int fd = bpf_map__fd(h->skel->maps.xl_rgen);
+	__u32 zero = 0;
+	__u64 gen;
+
+	if (bpf_map_lookup_elem(fd, &zero, &gen))
+		return -errno;
+	gen++;
+	return neg_errno(bpf_map_update_elem(fd, &zero, &gen, BPF_ANY));
+}
+
+static int add_rule(struct xl_harness *h, int fd, const void *k, const struct xl_rule *r)
+{
+	int ret = neg_errno(bpf_map_update_elem(fd, k, r, BPF_ANY));
+
+	return ret ? ret : rules_changed(h);
 }
 
 int xl_harness_add_exact(struct xl_harness *h, const struct xl_flow_key *k, const struct xl_rule *r)
 {
-	return add_rule(bpf_map__fd(h->skel->maps.xl_exact), k, r);
+	return add_rule(h, bpf_map__fd(h->skel->maps.xl_exact), k, r);
 }
 
 int xl_harness_add_port(struct xl_harness *h, const struct xl_port_key *k, const struct xl_rule *r)
 {
-	return add_rule(bpf_map__fd(h->skel->maps.xl_port), k, r);
+	return add_rule(h, bpf_map__fd(h->skel->maps.xl_port), k, r);
 }
 
 int xl_harness_add_pfx4(struct xl_harness *h, const struct xl_pfx4_key *k, const struct xl_rule *r)
 {
-	return add_rule(bpf_map__fd(h->skel->maps.xl_pfx4), k, r);
+	return add_rule(h, bpf_map__fd(h->skel->maps.xl_pfx4), k, r);
 }
 
 int xl_harness_add_pfx6(struct xl_harness *h, const struct xl_pfx6_key *k, const struct xl_rule *r)
 {
-	return add_rule(bpf_map__fd(h->skel->maps.xl_pfx6), k, r);
+	return add_rule(h, bpf_map__fd(h->skel->maps.xl_pfx6), k, r);
 }
 
 int xl_harness_del(struct xl_harness *h, const char *map_name, const void *key)
 {
 	int fd = xl_harness_map_fd(h, map_name);
 
+	int ret;
+
 	if (fd < 0)
 		return fd;
-	return neg_errno(bpf_map_delete_elem(fd, key));
+	ret = neg_errno(bpf_map_delete_elem(fd, key));
+	return ret ? ret : rules_changed(h);
 }
 
 int xl_harness_hot_get(struct xl_harness *h, const struct xl_flow_key *k, struct xl_hot_val *v)

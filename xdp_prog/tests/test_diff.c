@@ -6,8 +6,8 @@
  * exists under PROG_TEST_RUN), and the per-rule hit counters must match: checked per batch and,
  * on a mismatch, frame by frame to name the culprit.
  *
- * Between batches of 1024 frames the xl_cfg flags (rule kinds, hot set) are flipped at random,
- * as a daemon would at run time.
+ * Between batches of 1024 frames the xl_cfg flags (rule kinds, hot set, and the verdict cache
+ * bypass) are flipped at random, as a daemon would at run time.
  * Seeded: the seed is printed; XL_SEED=<n> reproduces a run. XL_DIFF_PACKETS=<n> overrides the
  * packet count (default 1,000,000; 20,000 under XL_UNDER_VALGRIND).
  * Hot set: static (entries written by the test). Detection stays on when XL_CFG_F_HOT is set but
@@ -444,11 +444,12 @@ static void run_round(struct diff_round *d, struct xl_rng *r, struct diff_totals
 
 		/* Runtime config change between batches: it applies to the next packet (steer.h). */
 		if (done && xl_rng_below(r, 100) < 25) {
+			/* NO_VCACHE: the verdict cache must never change a decision */
 			static const uint32_t bits[] = {XL_CFG_F_RULES_EXACT, XL_CFG_F_RULES_PORT,
 							XL_CFG_F_RULES_PFX4, XL_CFG_F_RULES_PFX6,
-							XL_CFG_F_HOT};
+							XL_CFG_F_HOT, XL_CFG_F_NO_VCACHE};
 
-			d->cfg.flags ^= bits[xl_rng_below(r, 5)];
+			d->cfg.flags ^= bits[xl_rng_below(r, 6)];
 			cr_assert_eq(xl_harness_set_cfg(d->h, &d->cfg), 0);
 			d->rs.flags = d->cfg.flags;
 			t->cfg_flips++;

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <linux/bpf.h>
+#include <bpf/bpf.h>
 
 #include <criterion/criterion.h>
 
@@ -409,6 +410,41 @@ Test(steer_rules, runtime_add_change_delete)
 	expect_no_match(&k);
 	cr_assert_eq(hits(50), 1);
 	cr_assert_eq(hits(51), 1);
+}
+
+/*
+ * The verdict cache is real and xl_rgen is what invalidates it: a rule written behind the
+ * cache's back (map update without the xl_rgen increment every writer must make) is not seen by
+ * a flow the cache knows, is seen with the cache bypassed, and is seen once xl_rgen moves.
+ */
+Test(steer_rules, verdict_cache_answers_until_rgen_moves)
+{
+	struct xl_flow_key k =
+		xl_harness_key4(IPPROTO_UDP, IP4(198, 18, 0, 9), IP4(198, 18, 1, 9), 9, 9999);
+	struct xl_rule r = rule(60, XL_ACT_FAST);
+	int rgen_fd, exact_fd;
+	__u32 zero = 0;
+	__u64 gen;
+
+	open_bpf();
+	set_flags(XL_CFG_F_RULES_ALL);
+	expect_no_match(&k); /* cached: no rule */
+	exact_fd = xl_harness_map_fd(h, XL_MAP_EXACT);
+	rgen_fd = xl_harness_map_fd(h, XL_MAP_RGEN);
+	cr_assert_geq(exact_fd, 0);
+	cr_assert_geq(rgen_fd, 0);
+	cr_assert_eq(bpf_map_update_elem(exact_fd, &k, &r, BPF_ANY), 0);
+	expect_no_match(&k); /* stale, as documented for a writer that skips xl_rgen */
+	set_flags(XL_CFG_F_RULES_ALL | XL_CFG_F_NO_VCACHE);
+	expect_steered(&k, XL_VIA_EXACT, 60);
+	set_flags(XL_CFG_F_RULES_ALL);
+	expect_no_match(&k); /* the slot is still the old one */
+	cr_assert_eq(bpf_map_lookup_elem(rgen_fd, &zero, &gen), 0);
+	gen++;
+	cr_assert_eq(bpf_map_update_elem(rgen_fd, &zero, &gen, BPF_ANY), 0);
+	expect_steered(&k, XL_VIA_EXACT, 60);
+	expect_steered(&k, XL_VIA_EXACT, 60); /* now from the cache, hit counted */
+	cr_assert_eq(hits(60), 3);
 }
 
 Test(steer_rules, hit_counter_counts_every_match)
