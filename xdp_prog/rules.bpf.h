@@ -87,6 +87,21 @@ static __always_inline struct xl_match xl_rules_match(__u32 flags, const struct 
 	return m;
 }
 
+/* Steps 1-4 looked up. */
+static __always_inline struct xl_decision xl_decide(__u32 flags, const struct xl_flow_key *key)
+{
+	struct xl_decision d = {0, 0, 0, XL_VIA_EXACT};
+	struct xl_match m = xl_rules_match(flags, key);
+
+	if (m.rule) {
+		d.matched = 1;
+		d.id = m.rule->id;
+		d.action = m.rule->action;
+		d.via = m.via;
+	}
+	return d;
+}
+
 /* Steps 1-4 through the verdict cache; h: the flow hash (slot index from its top bits). */
 static __always_inline struct xl_decision xl_rules_decide(__u32 flags, const struct xl_flow_key *key,
 							 __u64 h)
@@ -94,14 +109,13 @@ static __always_inline struct xl_decision xl_rules_decide(__u32 flags, const str
 	struct xl_decision d = {0, 0, 0, XL_VIA_EXACT};
 	__u32 rflags = flags & XL_CFG_F_RULES_ALL, zero = 0, si;
 	struct xl_vslot *slot;
-	struct xl_match m;
 	__u64 *genp, gen;
 
 	genp = bpf_map_lookup_elem(&xl_rgen, &zero);
 	si = (h >> 48) & (XL_VCACHE_SLOTS - 1);
 	slot = bpf_map_lookup_elem(&xl_vcache, &si);
 	if (!genp || !slot || (flags & XL_CFG_F_NO_VCACHE))
-		goto lookup_only;
+		return xl_decide(flags, key);
 	gen = *(volatile __u64 *)genp; /* before the lookups: see steer.h */
 	if (slot->gen == gen && slot->rflags == rflags && xl_key_eq(&slot->key, key)) {
 		d.matched = slot->matched;
@@ -110,13 +124,7 @@ static __always_inline struct xl_decision xl_rules_decide(__u32 flags, const str
 		d.via = slot->via;
 		return d;
 	}
-	m = xl_rules_match(flags, key);
-	if (m.rule) {
-		d.matched = 1;
-		d.id = m.rule->id;
-		d.action = m.rule->action;
-		d.via = m.via;
-	}
+	d = xl_decide(flags, key);
 	__builtin_memcpy(&slot->key, key, sizeof(slot->key));
 	slot->gen = gen;
 	slot->rflags = rflags;
@@ -124,15 +132,6 @@ static __always_inline struct xl_decision xl_rules_decide(__u32 flags, const str
 	slot->matched = d.matched;
 	slot->action = d.action;
 	slot->via = d.via;
-	return d;
-lookup_only:
-	m = xl_rules_match(flags, key);
-	if (m.rule) {
-		d.matched = 1;
-		d.id = m.rule->id;
-		d.action = m.rule->action;
-		d.via = m.via;
-	}
 	return d;
 }
 
