@@ -643,6 +643,8 @@ int xl_stats_read(struct xl_control *ctl, struct xl_stats_snapshot *snap)
 	s.nic_node = LD(h->nic_node);
 	s.hot_demotions = LD(h->hot_demotions);
 	s.hot_flows = LD(h->hot_flows);
+	s.ntuple_filters = LD(h->ntuple_filters);
+	s.ntuple_queue = LD(h->ntuple_queue);
 	ret = read_steer(ctl, s.steer, &s.n_steer);
 	if (ret)
 		return xl_err(ret);

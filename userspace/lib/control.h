@@ -203,6 +203,8 @@ struct xl_stats_snapshot {
 	uint64_t steer[XL_STEER_MAX_COUNTERS]; /**< values; names from xl_steer_counter_name() */
 	uint64_t hot_demotions;     /**< flows the daemon demoted for idleness */
 	uint64_t hot_flows;         /**< flows in the hot set at the last refresh */
+	uint32_t ntuple_filters;    /**< ethtool ntuple filters the instance installed */
+	int32_t ntuple_queue;       /**< the RX queue they pin flows to; -1: none asked */
 };
 
 /**

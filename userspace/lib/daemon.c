@@ -756,6 +756,8 @@ int xl_daemon_run(const struct xl_run_config *cfg, volatile sig_atomic_t *stop)
 		struct xl_dstats_hdr *h = xl_dstats_hdr(r->dstats);
 
 		h->attach_mode = xl_steer_attach_mode(r->steer);
+		h->ntuple_filters = r->n_ntuple;
+		h->ntuple_queue = cfg->ntuple ? (int32_t)cfg->ntuple_queue : -1;
 		h->attach_method = XL_METHOD_LINK;
 		h->attach_fallback = xl_steer_attach_fallback(r->steer);
 	}

@@ -283,6 +283,11 @@ int xl_stats_fmt_json(FILE *f, const struct xl_stats_snapshot *s)
 		fprintf(f, "}");
 	}
 	fprintf(f, "}");
+	fprintf(f, ",\"ntuple\":{\"filters\":%u,\"queue\":", s->ntuple_filters);
+	if (s->ntuple_queue >= 0)
+		fprintf(f, "%d}", s->ntuple_queue);
+	else
+		fprintf(f, "null}");
 	fprintf(f, ",\"hot\":{\"flows\":%" PRIu64 ",\"demotions\":%" PRIu64 "}}\n", s->hot_flows,
 		s->hot_demotions);
 	return finish(f);
@@ -444,6 +449,10 @@ int xl_stats_fmt_prometheus(FILE *f, const struct xl_stats_snapshot *s)
 		fprintf(f, "# TYPE %s counter\n", name);
 		fprintf(f, "%s{iface=\"%s\"} %" PRIu64 "\n", name, lbl, s->steer[i]);
 	}
+	prom_head(f, "xlane_ntuple_filters", "gauge",
+		  "ethtool ntuple filters installed by --ntuple-queue (queue label: their queue).");
+	fprintf(f, "xlane_ntuple_filters{iface=\"%s\",queue=\"%d\"} %u\n", lbl, s->ntuple_queue,
+		s->ntuple_filters);
 	prom_head(f, "xlane_hot_flows", "gauge", "Flows in the hot set.");
 	fprintf(f, "xlane_hot_flows{iface=\"%s\"} %" PRIu64 "\n", lbl, s->hot_flows);
 	prom_head(f, "xlane_hot_demotions_total", "counter",
@@ -608,6 +617,11 @@ int xl_stats_fmt_table(FILE *f, const struct xl_stats_snapshot *s)
 		if (g == SG_PASSED)
 			fprintf(f, " %s %" PRIu64, rest, s->steer[i]);
 	}
+	if (s->ntuple_queue >= 0)
+		fprintf(f, "\nntuple: %u filter%s pin the exact and port rules to queue %d",
+			s->ntuple_filters, s->ntuple_filters == 1 ? "" : "s", s->ntuple_queue);
+	else
+		fprintf(f, "\nntuple: none (no --ntuple-queue)");
 	fprintf(f, "\nhot set: %" PRIu64 " flows, %" PRIu64 " demotions\n", s->hot_flows,
 		s->hot_demotions);
 	return finish(f);

@@ -155,6 +155,7 @@ jqcheck "([.queues[].tx_packets] | add) == $n"
 jqcheck ".steer.steered.port == $n"
 jqcheck '.frames.conserved == true'
 jqcheck '.queues | length == 2'
+jqcheck '.ntuple.filters == 0 and .ntuple.queue == null'
 checks=$((checks + 1))
 if grep -qx "xlane_steer_steered_total{iface=\"$ifc\",via=\"port\"} $n" "$work/xlane.prom" &&
 	[ "$(find "$work" -name 'xlane.prom.tmp.*' | wc -l)" = 0 ]; then

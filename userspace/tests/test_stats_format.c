@@ -86,6 +86,8 @@ static struct xl_stats_snapshot *make_snap(const char *ifname)
 	s->n_steer = i;
 	s->hot_flows = 3;
 	s->hot_demotions = 11;
+	s->ntuple_filters = 4;
+	s->ntuple_queue = 3;
 	return s;
 }
 
@@ -151,6 +153,7 @@ Test(stats_format, json_parses_and_carries_the_numbers)
 		".steer.passed | length > 3",
 		".steer.steered | length > 2",
 		".hot.flows == 3 and .hot.demotions == 11",
+		".ntuple.filters == 4 and .ntuple.queue == 3",
 		".started_ns == 1700000000123456789",
 	};
 	struct xl_stats_snapshot *s;
@@ -317,6 +320,7 @@ Test(stats_format, prometheus_values_and_labels)
 		"xlane_steer_steered_total{iface=\"veth0\",via=\"",
 		"xlane_start_time_seconds{iface=\"veth0\"} 1700000000.123456789\n",
 		"xlane_hot_demotions_total{iface=\"veth0\"} 11\n",
+		"xlane_ntuple_filters{iface=\"veth0\",queue=\"3\"} 4\n",
 	};
 	struct xl_stats_snapshot *s = make_snap("veth0");
 	char *text = render(xl_stats_fmt_prometheus, s);
@@ -411,12 +415,17 @@ Test(stats_format, table_shows_modes_conservation_and_hint)
 	cr_expect(strstr(text, "(sum 8192, conserved)"), "%s", text);
 	cr_expect(strstr(text, "high water 3000 frames; hint: 3776 frames"), "%s", text);
 	cr_expect(strstr(text, "at least twice"), "8192 allocated vs 3776 needed: %s", text);
+	cr_expect(strstr(text, "ntuple: 4 filters pin the exact and port rules to queue 3"), "%s",
+		  text);
 	free(text);
 
 	s->frames_sum = 8191;
 	s->hint_frames = 9000;
 	s->attach_fallback = 1;
+	s->ntuple_filters = 0;
+	s->ntuple_queue = -1;
 	text = render(xl_stats_fmt_table, s);
+	cr_expect(strstr(text, "ntuple: none"), "%s", text);
 	cr_expect(strstr(text, "MISMATCH"), "%s", text);
 	cr_expect(strstr(text, "too small"), "%s", text);
 	cr_expect(strstr(text, "FALLBACK"), "%s", text);
