@@ -103,8 +103,8 @@ static __always_inline struct xl_decision xl_decide(__u32 flags, const struct xl
 }
 
 /* Steps 1-4 through the verdict cache; h: the flow hash (slot index from its top bits). */
-static __always_inline struct xl_decision xl_rules_decide(__u32 flags, const struct xl_flow_key *key,
-							 __u64 h)
+static __always_inline struct xl_decision xl_rules_decide(__u32 flags,
+							  const struct xl_flow_key *key, __u64 h)
 {
 	struct xl_decision d = {0, 0, 0, XL_VIA_EXACT};
 	__u32 rflags = flags & XL_CFG_F_RULES_ALL, zero = 0, si;

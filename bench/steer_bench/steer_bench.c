@@ -75,8 +75,8 @@ static const struct scenario scenarios[] = {
 	/* before the hot row: a flow confirmed hot stays in the per-CPU hot cache for the window */
 	{"full_cms_below_nocache", "10k rules/kind + cms, below threshold, verdict cache off",
 	 XL_CFG_F_RULES_ALL, 1, XL_DET_CMS, 0, 1},
-	{"rules_10k_nocache", "10k rules/kind, no match, verdict cache off", XL_CFG_F_RULES_ALL, 0, 0,
-	 0, 1},
+	{"rules_10k_nocache", "10k rules/kind, no match, verdict cache off", XL_CFG_F_RULES_ALL, 0,
+	 0, 0, 1},
 	{"full_cms_hot", "10k rules/kind + cms, hot flow", XL_CFG_F_RULES_ALL, 1, XL_DET_CMS, 1, 0},
 };
 #define N_SCEN (sizeof(scenarios) / sizeof(scenarios[0]))

@@ -31,8 +31,8 @@ struct xl_ring_headtail {
 };
 
 struct xl_ring {
-	uint32_t size;     /* slots, a power of two */
-	uint32_t mask;     /* size - 1 */
+	uint32_t size;	   /* slots, a power of two */
+	uint32_t mask;	   /* size - 1 */
 	uint32_t capacity; /* entries it may hold (<= size) */
 	alignas(XL_RING_LINE) struct xl_ring_headtail prod;
 	alignas(XL_RING_LINE) struct xl_ring_headtail cons;
@@ -55,8 +55,10 @@ static inline void xl_ring_pause(void)
 /* Entries in the ring now; a snapshot under concurrency. */
 static inline uint32_t xl_ring_count(const struct xl_ring *r)
 {
-	uint32_t prod = atomic_load_explicit(&((struct xl_ring *)r)->prod.tail, memory_order_relaxed);
-	uint32_t cons = atomic_load_explicit(&((struct xl_ring *)r)->cons.tail, memory_order_relaxed);
+	uint32_t prod =
+		atomic_load_explicit(&((struct xl_ring *)r)->prod.tail, memory_order_relaxed);
+	uint32_t cons =
+		atomic_load_explicit(&((struct xl_ring *)r)->cons.tail, memory_order_relaxed);
 	uint32_t count = prod - cons;
 
 	return count > r->capacity ? r->capacity : count;
@@ -137,15 +139,16 @@ static inline uint32_t xl_ring_enqueue(struct xl_ring *r, void *const *objs, uin
 	old = atomic_load_explicit(&r->prod.head, memory_order_acquire);
 	do {
 		/* acquire pairs with the consumers' release of cons.tail: their slot reads are done */
-		free_ = r->capacity + atomic_load_explicit(&r->cons.tail, memory_order_acquire) - old;
+		free_ = r->capacity + atomic_load_explicit(&r->cons.tail, memory_order_acquire) -
+			old;
 		if (n > free_) {
 			if (bulk || free_ == 0)
 				return 0;
 			n = free_;
 		}
 		new_ = old + n;
-	} while (!atomic_compare_exchange_weak_explicit(&r->prod.head, &old, new_,
-							memory_order_acquire, memory_order_acquire));
+	} while (!atomic_compare_exchange_weak_explicit(
+		&r->prod.head, &old, new_, memory_order_acquire, memory_order_acquire));
 	xl_ring_copy_in(r, old, objs, n);
 	xl_ring_publish(&r->prod, old, new_);
 	return n;
@@ -172,8 +175,8 @@ static inline uint32_t xl_ring_dequeue(struct xl_ring *r, void **objs, uint32_t 
 			n = avail;
 		}
 		new_ = old + n;
-	} while (!atomic_compare_exchange_weak_explicit(&r->cons.head, &old, new_,
-							memory_order_acquire, memory_order_acquire));
+	} while (!atomic_compare_exchange_weak_explicit(
+		&r->cons.head, &old, new_, memory_order_acquire, memory_order_acquire));
 	xl_ring_copy_out(r, old, objs, n);
 	xl_ring_publish(&r->cons, old, new_);
 	*left = avail - n;

@@ -104,7 +104,7 @@ static void *run(void *arg)
 {
 	struct worker *w = arg;
 	struct stress *st = w->st;
-	static const unsigned int sizes[] = { 1, 1, 2, 8, 8, 32, 32, 64, 64, 100, 300 };
+	static const unsigned int sizes[] = {1, 1, 2, 8, 8, 32, 32, 64, 64, 100, 300};
 	struct xl_pool_cache *cache = NULL;
 	void *held[HOLD_MAX];
 	unsigned int nheld = 0, iter = 0;
@@ -123,8 +123,9 @@ static void *run(void *arg)
 			int got;
 
 			if (rnd(w, 2)) {
-				got = xl_pool_get_bulk(st->pool, cache, held + nheld, n) == 0 ? (int)n
-											    : 0;
+				got = xl_pool_get_bulk(st->pool, cache, held + nheld, n) == 0
+					      ? (int)n
+					      : 0;
 			} else {
 				got = xl_pool_get_burst(st->pool, cache, held + nheld, n);
 				if (got < 0) {
@@ -158,12 +159,12 @@ static void *run(void *arg)
 	return NULL;
 }
 
-#define CHECK(cond, ...)                                                                \
-	do {                                                                            \
-		if (!(cond)) {                                                          \
-			snprintf(res->why, sizeof(res->why), __VA_ARGS__);              \
-			goto out;                                                       \
-		}                                                                       \
+#define CHECK(cond, ...)                                                   \
+	do {                                                               \
+		if (!(cond)) {                                             \
+			snprintf(res->why, sizeof(res->why), __VA_ARGS__); \
+			goto out;                                          \
+		}                                                          \
 	} while (0)
 
 int xl_stress_run(int use_cache, unsigned int flags, unsigned int ms, struct xl_stress_result *res)
@@ -185,7 +186,8 @@ int xl_stress_run(int use_cache, unsigned int flags, unsigned int ms, struct xl_
 	st->use_cache = use_cache;
 	st->deadline_ns = now_ns() + ms * 1000000ULL;
 	for (int i = 0; i < XL_STRESS_THREADS; i++) {
-		w[i] = (struct worker){ .st = st, .id = (unsigned int)i, .seed = 0x9e3779b9U * (i + 1) };
+		w[i] = (struct worker){
+			.st = st, .id = (unsigned int)i, .seed = 0x9e3779b9U * (i + 1)};
 		if (pthread_create(&tid[i], NULL, run, &w[i])) {
 			atomic_fetch_add(&st->errors, 1); /* the others stop at once */
 			break;
@@ -215,7 +217,7 @@ int xl_stress_run(int use_cache, unsigned int flags, unsigned int ms, struct xl_
 
 		CHECK(idx < XL_STRESS_OBJS, "pointer %p outside the pool", all[i]);
 		CHECK((char *)all[i] == (char *)st->info.region + st->info.headroom +
-						 (size_t)idx * st->info.stride,
+						(size_t)idx * st->info.stride,
 		      "%p is not an object start", all[i]);
 		CHECK(!seen[idx], "object %u twice in the pool", idx);
 		seen[idx] = 1;

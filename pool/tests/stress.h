@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#define XL_STRESS_OBJS 4096U
+#define XL_STRESS_OBJS	  4096U
 #define XL_STRESS_THREADS 4
 
 struct xl_stress_result {

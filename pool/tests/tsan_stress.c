@@ -18,9 +18,9 @@ int main(int argc, char **argv)
 		int use_cache;
 		unsigned int flags;
 	} cases[] = {
-		{ "threads_with_caches", 1, 0 },
-		{ "threads_on_the_ring", 0, 0 },
-		{ "checked_threads_with_caches", 1, XL_POOL_F_CHECKED },
+		{"threads_with_caches", 1, 0},
+		{"threads_on_the_ring", 0, 0},
+		{"checked_threads_with_caches", 1, XL_POOL_F_CHECKED},
 	};
 	unsigned int ms = argc > 1 ? (unsigned int)strtoul(argv[1], NULL, 10) : 1000;
 	int fails = 0;

@@ -33,7 +33,7 @@ static int drop_self(uint64_t keep, int last_cap)
 {
 	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
 	struct __user_cap_data_struct d[2];
-	struct capsets s = { 0 };
+	struct capsets s = {0};
 	int c, ret;
 
 	ret = caps_get(&s);
@@ -135,7 +135,7 @@ int xl_caps_verify(const pid_t *tids, unsigned int n, uint64_t keep)
 
 int xl_caps_describe(char *desc, size_t desclen)
 {
-	struct capsets s = { 0 };
+	struct capsets s = {0};
 	size_t off = 0;
 	int c, ret, n = 0;
 

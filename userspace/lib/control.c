@@ -27,9 +27,9 @@
 enum { M_CFG, M_STATS, M_EXACT, M_PORT, M_PFX4, M_PFX6, M_HITS, M_HOT, M_RGEN, M_DSTATS, M_N };
 
 static const char *const map_names[M_N] = {
-	[M_CFG] = XL_MAP_CFG,     [M_STATS] = XL_MAP_STATS, [M_EXACT] = XL_MAP_EXACT,
-	[M_PORT] = XL_MAP_PORT,   [M_PFX4] = XL_MAP_PFX4,   [M_PFX6] = XL_MAP_PFX6,
-	[M_HITS] = XL_MAP_HITS,   [M_HOT] = XL_MAP_HOT,     [M_RGEN] = XL_MAP_RGEN,
+	[M_CFG] = XL_MAP_CFG,	    [M_STATS] = XL_MAP_STATS, [M_EXACT] = XL_MAP_EXACT,
+	[M_PORT] = XL_MAP_PORT,	    [M_PFX4] = XL_MAP_PFX4,   [M_PFX6] = XL_MAP_PFX6,
+	[M_HITS] = XL_MAP_HITS,	    [M_HOT] = XL_MAP_HOT,     [M_RGEN] = XL_MAP_RGEN,
 	[M_DSTATS] = XL_PIN_DSTATS,
 };
 
@@ -277,8 +277,9 @@ static void key_to_spec(int m, const void *key, const struct xl_rule *val, struc
 		const struct xl_port_key *k = key;
 
 		r->kind = XL_RULE_PORT;
-		r->family = k->family == XL_FAMILY_V6 ? AF_INET6 :
-			    k->family == XL_FAMILY_V4 ? AF_INET : AF_UNSPEC;
+		r->family = k->family == XL_FAMILY_V6	? AF_INET6
+			    : k->family == XL_FAMILY_V4 ? AF_INET
+							: AF_UNSPEC;
 		r->has_daddr = k->family != XL_FAMILY_ANY;
 		r->proto = k->proto;
 		r->dport = ntohs(k->dport);
@@ -312,7 +313,7 @@ typedef int (*rule_cb)(struct xl_control *ctl, int m, const void *key, const str
 /* Walks every rule map; stops when cb returns non-zero (returned). */
 static int walk_rules(struct xl_control *ctl, rule_cb cb, void *arg)
 {
-	static const int maps[] = { M_EXACT, M_PORT, M_PFX4, M_PFX6 };
+	static const int maps[] = {M_EXACT, M_PORT, M_PFX4, M_PFX6};
 	unsigned char key[64], next[64];
 	struct xl_rule v;
 	unsigned int i;
@@ -355,9 +356,9 @@ static int find_id_cb(struct xl_control *ctl, int m, const void *key, const stru
 
 int xl_control_rule_add(struct xl_control *ctl, const struct xl_rule_spec *rule)
 {
-	unsigned char key[64] = { 0 };
-	struct xl_rule val = { 0 };
-	struct find_id f = { 0 };
+	unsigned char key[64] = {0};
+	struct xl_rule val = {0};
+	struct find_id f = {0};
 	size_t klen;
 	int m;
 
@@ -387,7 +388,7 @@ static int map_empty(int fd)
 
 int xl_control_rule_del(struct xl_control *ctl, uint32_t id)
 {
-	struct find_id f = { .id = id };
+	struct find_id f = {.id = id};
 
 	if (!ctl)
 		return xl_err(EINVAL);
@@ -421,7 +422,7 @@ static int list_cb(struct xl_control *ctl, int m, const void *key, const struct 
 
 int xl_control_rule_list(struct xl_control *ctl, struct xl_rule_spec *out, unsigned int cap)
 {
-	struct list_arg a = { .out = out, .cap = out ? cap : 0 };
+	struct list_arg a = {.out = out, .cap = out ? cap : 0};
 
 	if (!ctl)
 		return xl_err(EINVAL);
@@ -444,8 +445,8 @@ int xl_control_hot_get(struct xl_control *ctl, struct xl_hot_config *hc)
 	win = cfg.window_ns ? cfg.window_ns : XL_DEFAULT_WINDOW_NS;
 	hc->enabled = !!(cfg.flags & XL_CFG_F_HOT);
 	hc->pad = 0;
-	hc->threshold_pps = (uint64_t)(cfg.hot_pkts ? cfg.hot_pkts : XL_DEFAULT_HOT_PKTS) *
-			    1000000000ULL / win;
+	hc->threshold_pps =
+		(uint64_t)(cfg.hot_pkts ? cfg.hot_pkts : XL_DEFAULT_HOT_PKTS) * 1000000000ULL / win;
 	hc->window_ms = (uint32_t)(win / 1000000ULL);
 	hc->idle_ms = __atomic_load_n(&xl_dstats_hdr(ctl->dstats)->idle_ms, __ATOMIC_RELAXED);
 	return 0;
@@ -454,8 +455,8 @@ int xl_control_hot_get(struct xl_control *ctl, struct xl_hot_config *hc)
 /* Writes the hot settings into @cfg (shared with daemon.c through xl_hot_apply). */
 int xl_hot_apply(struct xl_cfg *cfg, uint64_t threshold_pps, uint32_t window_ms, int enabled)
 {
-	uint64_t win = window_ms ? (uint64_t)window_ms * 1000000ULL :
-				   (cfg->window_ns ? cfg->window_ns : XL_DEFAULT_WINDOW_NS);
+	uint64_t win = window_ms ? (uint64_t)window_ms * 1000000ULL
+				 : (cfg->window_ns ? cfg->window_ns : XL_DEFAULT_WINDOW_NS);
 	uint64_t pkts;
 
 	if (enabled && threshold_pps) {
@@ -533,15 +534,12 @@ int xl_control_hot_list(struct xl_control *ctl, struct xl_hot_flow *out, unsigne
 /* ---- statistics -------------------------------------------------------------------------------- */
 
 static const char *const steer_names[] = {
-	"seen",
-	"steered_exact", "steered_port", "steered_prefix", "steered_hot",
-	"pass_no_match", "pass_rule", "pass_not_ip", "pass_vlan_depth", "pass_truncated",
-	"pass_bad_ipv4", "pass_bad_ipv6", "pass_fragment", "pass_ipv6_ext_depth", "pass_not_l4",
-	"pass_bad_l4",
-	"fallbacks", "hot_promotions",
+	"seen",		 "steered_exact", "steered_port",   "steered_prefix",	   "steered_hot",
+	"pass_no_match", "pass_rule",	  "pass_not_ip",    "pass_vlan_depth",	   "pass_truncated",
+	"pass_bad_ipv4", "pass_bad_ipv6", "pass_fragment",  "pass_ipv6_ext_depth", "pass_not_l4",
+	"pass_bad_l4",	 "fallbacks",	  "hot_promotions",
 };
-_Static_assert(sizeof(steer_names) / sizeof(steer_names[0]) ==
-		       1 + XL_VIA_MAX + XL_PASS_MAX + 2,
+_Static_assert(sizeof(steer_names) / sizeof(steer_names[0]) == 1 + XL_VIA_MAX + XL_PASS_MAX + 2,
 	       "a name for every xl_stats counter");
 _Static_assert(sizeof(steer_names) / sizeof(steer_names[0]) <= XL_STEER_MAX_COUNTERS,
 	       "snapshot holds every counter");
@@ -631,8 +629,8 @@ int xl_stats_read(struct xl_control *ctl, struct xl_stats_snapshot *snap)
 	s.frames_total = LD(h->frames_total);
 	s.frames_pool = LD(h->frames_pool);
 	s.frames_kernel = LD(h->frames_kernel);
-	s.frames_sum = s.frames_pool + s.frames_fill + s.frames_rx + s.frames_worker +
-		       s.frames_tx + s.frames_comp + s.frames_kernel;
+	s.frames_sum = s.frames_pool + s.frames_fill + s.frames_rx + s.frames_worker + s.frames_tx +
+		       s.frames_comp + s.frames_kernel;
 	s.frame_size = LD(h->frame_size);
 	s.umem_huge = LD(h->umem_huge);
 	s.umem_bytes = LD(h->umem_bytes);
@@ -672,7 +670,7 @@ int xl_control_owner_pid(const char *ifname)
 int xl_detach_iface(const char *ifname)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	struct bpf_prog_info info = { 0 };
+	struct bpf_prog_info info = {0};
 	__u32 ilen = sizeof(info), id, mode_flag = 0;
 	int ifindex, fd, removed = 0, ret;
 

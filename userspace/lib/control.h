@@ -54,8 +54,8 @@ struct xl_control;
  */
 enum xl_rule_kind {
 	XL_RULE_EXACT = 1, /**< protocol + both addresses + both ports */
-	XL_RULE_PORT,      /**< protocol + destination port, optionally + destination address */
-	XL_RULE_PREFIX,    /**< destination prefix (LPM), any protocol */
+	XL_RULE_PORT,	   /**< protocol + destination port, optionally + destination address */
+	XL_RULE_PREFIX,	   /**< destination prefix (LPM), any protocol */
 	XL_RULE_KIND_MAX,
 };
 
@@ -65,41 +65,41 @@ enum xl_rule_kind {
  * first 4 bytes. Ports are in HOST byte order.
  */
 struct xl_rule_spec {
-	uint32_t id;            /**< rule id, 0..XL_RULE_ID_MAX-1, unique across kinds; chosen by
+	uint32_t id;	    /**< rule id, 0..XL_RULE_ID_MAX-1, unique across kinds; chosen by
 				  *  the caller; its xl_hits counter */
-	uint8_t kind;           /**< enum xl_rule_kind */
-	uint8_t action;         /**< enum xl_rule_action (steer.h): XL_ACT_FAST or XL_ACT_PASS */
-	uint8_t family;         /**< AF_INET or AF_INET6; AF_UNSPEC (both) for XL_RULE_PORT
+	uint8_t kind;	    /**< enum xl_rule_kind */
+	uint8_t action;	    /**< enum xl_rule_action (steer.h): XL_ACT_FAST or XL_ACT_PASS */
+	uint8_t family;	    /**< AF_INET or AF_INET6; AF_UNSPEC (both) for XL_RULE_PORT
 				  *  without has_daddr (listed back as AF_UNSPEC) */
-	uint8_t proto;          /**< IPPROTO_UDP or IPPROTO_TCP (0 for XL_RULE_PREFIX) */
-	uint8_t prefix_len;     /**< XL_RULE_PREFIX: 0..32 or 0..128 */
-	uint8_t has_daddr;      /**< XL_RULE_PORT: 1 when daddr restricts the rule */
-	uint16_t pad;           /**< zero */
-	uint8_t saddr[16];      /**< XL_RULE_EXACT: source address, network order */
-	uint8_t daddr[16];      /**< destination address / prefix, network order */
-	uint16_t sport;         /**< XL_RULE_EXACT: source port, host order */
-	uint16_t dport;         /**< XL_RULE_EXACT and XL_RULE_PORT: destination port, host order */
-	uint32_t pad2;          /**< zero */
-	uint64_t hits;          /**< output of xl_control_rule_list(): packets matched */
+	uint8_t proto;	    /**< IPPROTO_UDP or IPPROTO_TCP (0 for XL_RULE_PREFIX) */
+	uint8_t prefix_len; /**< XL_RULE_PREFIX: 0..32 or 0..128 */
+	uint8_t has_daddr;  /**< XL_RULE_PORT: 1 when daddr restricts the rule */
+	uint16_t pad;	    /**< zero */
+	uint8_t saddr[16];  /**< XL_RULE_EXACT: source address, network order */
+	uint8_t daddr[16];  /**< destination address / prefix, network order */
+	uint16_t sport;	    /**< XL_RULE_EXACT: source port, host order */
+	uint16_t dport;	    /**< XL_RULE_EXACT and XL_RULE_PORT: destination port, host order */
+	uint32_t pad2;	    /**< zero */
+	uint64_t hits;	    /**< output of xl_control_rule_list(): packets matched */
 };
 
 /** The hot-flow detector's settings. */
 struct xl_hot_config {
-	size_t sz;               /**< sizeof(struct xl_hot_config) */
-	uint32_t enabled;        /**< 1: detection on; 0: off */
-	uint32_t pad;            /**< zero */
-	uint64_t threshold_pps;  /**< a flow above this rate (packets/s) is promoted */
-	uint32_t window_ms;      /**< rate measurement window (steering program) */
-	uint32_t idle_ms;        /**< a hot flow idle this long is demoted (by the daemon) */
+	size_t sz;		/**< sizeof(struct xl_hot_config) */
+	uint32_t enabled;	/**< 1: detection on; 0: off */
+	uint32_t pad;		/**< zero */
+	uint64_t threshold_pps; /**< a flow above this rate (packets/s) is promoted */
+	uint32_t window_ms;	/**< rate measurement window (steering program) */
+	uint32_t idle_ms;	/**< a hot flow idle this long is demoted (by the daemon) */
 };
 
 /** One flow in the hot set. Addresses network order, ports host order. */
 struct xl_hot_flow {
-	uint8_t family;        /**< AF_INET or AF_INET6 */
-	uint8_t proto;         /**< IPPROTO_UDP or IPPROTO_TCP */
-	uint16_t pad;          /**< zero */
-	uint16_t sport;        /**< source port, host order */
-	uint16_t dport;        /**< destination port, host order */
+	uint8_t family;	       /**< AF_INET or AF_INET6 */
+	uint8_t proto;	       /**< IPPROTO_UDP or IPPROTO_TCP */
+	uint16_t pad;	       /**< zero */
+	uint16_t sport;	       /**< source port, host order */
+	uint16_t dport;	       /**< destination port, host order */
 	uint8_t saddr[16];     /**< network order */
 	uint8_t daddr[16];     /**< network order */
 	uint64_t last_seen_ns; /**< CLOCK_MONOTONIC (bpf_ktime_get_ns) of the last packet */
@@ -108,103 +108,104 @@ struct xl_hot_flow {
 
 /** How the steering program is attached. */
 enum xl_attach_mode {
-	XL_ATTACH_NONE = 0,   /**< not attached */
-	XL_ATTACH_NATIVE,     /**< driver (native) XDP */
-	XL_ATTACH_GENERIC,    /**< generic (skb) XDP: works anywhere, slower */
+	XL_ATTACH_NONE = 0, /**< not attached */
+	XL_ATTACH_NATIVE,   /**< driver (native) XDP */
+	XL_ATTACH_GENERIC,  /**< generic (skb) XDP: works anywhere, slower */
 };
 
 /** How the program is held on the interface. */
 enum xl_attach_method {
 	XL_METHOD_NONE = 0,
-	XL_METHOD_LINK,       /**< a bpf_link: detached automatically when the process dies */
+	XL_METHOD_LINK,	      /**< a bpf_link: detached automatically when the process dies */
 	XL_METHOD_DISPATCHER, /**< libxdp's multi-program dispatcher (coexists with other programs) */
 };
 
 /** AF_XDP bind modes (asked for, and obtained). */
 enum xl_bind_mode {
-	XL_BIND_AUTO = 0,  /**< ask: zero-copy, then copy on EOPNOTSUPP */
-	XL_BIND_COPY,      /**< copy mode */
-	XL_BIND_ZEROCOPY,  /**< zero-copy mode */
+	XL_BIND_AUTO = 0, /**< ask: zero-copy, then copy on EOPNOTSUPP */
+	XL_BIND_COPY,	  /**< copy mode */
+	XL_BIND_ZEROCOPY, /**< zero-copy mode */
 };
 
 /** Counters of one queue's socket and worker. Frame counts are UMEM frames (packets). */
 struct xl_queue_stats {
-	uint32_t queue;            /**< RX queue id */
-	uint32_t bind_mode;        /**< enum xl_bind_mode obtained (XDP_OPTIONS read back) */
-	uint32_t need_wakeup;      /**< 1 if the socket uses need_wakeup */
-	int32_t cpu;               /**< CPU the worker is pinned to, -1 if unpinned */
-	uint64_t rx_packets;       /**< frames taken from the RX ring */
-	uint64_t rx_bytes;         /**< their bytes */
-	uint64_t tx_packets;       /**< frames put on the TX ring (verdict TX) */
-	uint64_t tx_bytes;         /**< their bytes */
-	uint64_t tx_completed;     /**< frames reaped from the completion ring */
-	uint64_t fwd_packets;      /**< frames put on the forwarding socket's TX ring */
-	uint64_t dropped;          /**< frames the handler dropped */
+	uint32_t queue;		   /**< RX queue id */
+	uint32_t bind_mode;	   /**< enum xl_bind_mode obtained (XDP_OPTIONS read back) */
+	uint32_t need_wakeup;	   /**< 1 if the socket uses need_wakeup */
+	int32_t cpu;		   /**< CPU the worker is pinned to, -1 if unpinned */
+	uint64_t rx_packets;	   /**< frames taken from the RX ring */
+	uint64_t rx_bytes;	   /**< their bytes */
+	uint64_t tx_packets;	   /**< frames put on the TX ring (verdict TX) */
+	uint64_t tx_bytes;	   /**< their bytes */
+	uint64_t tx_completed;	   /**< frames reaped from the completion ring */
+	uint64_t fwd_packets;	   /**< frames put on the forwarding socket's TX ring */
+	uint64_t dropped;	   /**< frames the handler dropped */
 	uint64_t pass_unsupported; /**< XL_VERDICT_PASS frames (dropped: see handler.h) */
-	uint64_t tx_full_drops;    /**< TX/FWD verdicts dropped because the TX ring was full */
-	uint64_t fill_empty;       /**< fill-ring-empty events: the worker found the fill ring empty
+	uint64_t tx_full_drops;	   /**< TX/FWD verdicts dropped because the TX ring was full */
+	uint64_t fill_empty;	   /**< fill-ring-empty events: the worker found the fill ring empty
 				     *  (kernel could not receive) or could not refill it from the pool */
 	uint64_t pool_get_fails;   /**< refills that got fewer frames than asked */
-	uint64_t wakeups;          /**< need_wakeup kicks (sendto/recvfrom/poll) issued */
-	uint64_t batches;          /**< non-empty RX bursts handled */
+	uint64_t wakeups;	   /**< need_wakeup kicks (sendto/recvfrom/poll) issued */
+	uint64_t batches;	   /**< non-empty RX bursts handled */
 	uint64_t fill_submitted;   /**< frames put on the fill ring since start */
 	/* XDP_STATISTICS, refreshed by the daemon each stats interval */
-	uint64_t xdp_rx_dropped;               /**< dropped for other reasons */
-	uint64_t xdp_rx_invalid_descs;         /**< invalid RX descriptors */
-	uint64_t xdp_tx_invalid_descs;         /**< invalid TX descriptors */
-	uint64_t xdp_rx_ring_full;             /**< RX ring full: packets dropped */
-	uint64_t xdp_rx_fill_ring_empty_descs; /**< fill ring empty when the kernel needed a frame */
-	uint64_t xdp_tx_ring_empty_descs;      /**< TX ring empty when the kernel looked */
+	uint64_t xdp_rx_dropped;       /**< dropped for other reasons */
+	uint64_t xdp_rx_invalid_descs; /**< invalid RX descriptors */
+	uint64_t xdp_tx_invalid_descs; /**< invalid TX descriptors */
+	uint64_t xdp_rx_ring_full;     /**< RX ring full: packets dropped */
+	uint64_t
+		xdp_rx_fill_ring_empty_descs; /**< fill ring empty when the kernel needed a frame */
+	uint64_t xdp_tx_ring_empty_descs;     /**< TX ring empty when the kernel looked */
 	/* frame locations, refreshed by the daemon each stats interval */
-	uint64_t frames_fill;   /**< frames in this queue's fill ring */
-	uint64_t frames_rx;     /**< frames in the RX ring */
+	uint64_t frames_fill;	/**< frames in this queue's fill ring */
+	uint64_t frames_rx;	/**< frames in the RX ring */
 	uint64_t frames_worker; /**< frames held by the worker (mid-batch, normally 0 at rest) */
-	uint64_t frames_tx;     /**< frames in the TX rings (own + forwarding) */
-	uint64_t frames_comp;   /**< frames in the completion rings */
+	uint64_t frames_tx;	/**< frames in the TX rings (own + forwarding) */
+	uint64_t frames_comp;	/**< frames in the completion rings */
 };
 
 /** Everything `xlane stats` shows. Fill with xl_stats_read(). */
 struct xl_stats_snapshot {
-	size_t sz;                  /**< caller sets sizeof(struct xl_stats_snapshot) */
-	char ifname[16];            /**< the interface */
-	uint32_t ifindex;           /**< its index (in the daemon's network namespace) */
-	int32_t pid;                /**< the daemon's pid */
-	uint64_t updated_ns;        /**< CLOCK_REALTIME of the daemon's last refresh */
-	uint64_t started_ns;        /**< CLOCK_REALTIME of the start */
-	uint32_t attach_mode;       /**< enum xl_attach_mode obtained */
-	uint32_t attach_method;     /**< enum xl_attach_method */
-	uint32_t attach_fallback;   /**< 1 when native failed and generic was used instead */
-	uint32_t n_queues;          /**< valid entries in q[] */
+	size_t sz;		  /**< caller sets sizeof(struct xl_stats_snapshot) */
+	char ifname[16];	  /**< the interface */
+	uint32_t ifindex;	  /**< its index (in the daemon's network namespace) */
+	int32_t pid;		  /**< the daemon's pid */
+	uint64_t updated_ns;	  /**< CLOCK_REALTIME of the daemon's last refresh */
+	uint64_t started_ns;	  /**< CLOCK_REALTIME of the start */
+	uint32_t attach_mode;	  /**< enum xl_attach_mode obtained */
+	uint32_t attach_method;	  /**< enum xl_attach_method */
+	uint32_t attach_fallback; /**< 1 when native failed and generic was used instead */
+	uint32_t n_queues;	  /**< valid entries in q[] */
 	struct xl_queue_stats q[XL_MAX_QUEUES]; /**< per queue */
 	/* UMEM frame locations: pool + fill + rx + worker + tx + comp + kernel == total */
-	uint64_t frames_total;      /**< frames in the UMEM */
-	uint64_t frames_pool;       /**< free in the pool (ring and worker caches) */
-	uint64_t frames_fill;       /**< sum over queues */
-	uint64_t frames_rx;         /**< sum over queues */
-	uint64_t frames_worker;     /**< sum over queues */
-	uint64_t frames_tx;         /**< sum over queues */
-	uint64_t frames_comp;       /**< sum over queues */
-	uint64_t frames_kernel;     /**< in flight inside the kernel (taken from fill or TX, not yet
+	uint64_t frames_total;	/**< frames in the UMEM */
+	uint64_t frames_pool;	/**< free in the pool (ring and worker caches) */
+	uint64_t frames_fill;	/**< sum over queues */
+	uint64_t frames_rx;	/**< sum over queues */
+	uint64_t frames_worker; /**< sum over queues */
+	uint64_t frames_tx;	/**< sum over queues */
+	uint64_t frames_comp;	/**< sum over queues */
+	uint64_t frames_kernel; /**< in flight inside the kernel (taken from fill or TX, not yet
 				      *  on RX or completion); 0 at rest */
-	uint64_t frames_sum;        /**< the sum of the eight above: must equal frames_total */
+	uint64_t frames_sum;	/**< the sum of the eight above: must equal frames_total */
 	/* pool sizing */
-	uint32_t frame_size;        /**< bytes per frame */
-	uint32_t umem_huge;         /**< 1 when the UMEM sits on 2 MiB hugepages */
-	uint64_t umem_bytes;        /**< bytes allocated for the UMEM */
-	uint64_t pool_high_water;   /**< most frames out of the pool at once */
-	uint64_t hint_frames;       /**< right-sizing hint: high water + 25% headroom, rounded up
+	uint32_t frame_size;	  /**< bytes per frame */
+	uint32_t umem_huge;	  /**< 1 when the UMEM sits on 2 MiB hugepages */
+	uint64_t umem_bytes;	  /**< bytes allocated for the UMEM */
+	uint64_t pool_high_water; /**< most frames out of the pool at once */
+	uint64_t hint_frames;	  /**< right-sizing hint: high water + 25% headroom, rounded up
 				      *  to a multiple of 64 */
-	uint64_t hint_bytes;        /**< hint_frames * frame_size */
-	int32_t umem_node;          /**< NUMA node of the UMEM (-1: none) */
-	int32_t nic_node;           /**< NUMA node of the NIC (-1: none) */
+	uint64_t hint_bytes;	  /**< hint_frames * frame_size */
+	int32_t umem_node;	  /**< NUMA node of the UMEM (-1: none) */
+	int32_t nic_node;	  /**< NUMA node of the NIC (-1: none) */
 	/* the steering program's per-CPU counters, summed over CPUs */
-	uint32_t n_steer;           /**< valid entries in steer[] */
-	uint32_t pad;               /**< zero */
+	uint32_t n_steer;		       /**< valid entries in steer[] */
+	uint32_t pad;			       /**< zero */
 	uint64_t steer[XL_STEER_MAX_COUNTERS]; /**< values; names from xl_steer_counter_name() */
-	uint64_t hot_demotions;     /**< flows the daemon demoted for idleness */
-	uint64_t hot_flows;         /**< flows in the hot set at the last refresh */
-	uint32_t ntuple_filters;    /**< ethtool ntuple filters the instance installed */
-	int32_t ntuple_queue;       /**< the RX queue they pin flows to; -1: none asked */
+	uint64_t hot_demotions;		       /**< flows the daemon demoted for idleness */
+	uint64_t hot_flows;		       /**< flows in the hot set at the last refresh */
+	uint32_t ntuple_filters;	       /**< ethtool ntuple filters the instance installed */
+	int32_t ntuple_queue; /**< the RX queue they pin flows to; -1: none asked */
 };
 
 /**

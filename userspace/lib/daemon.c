@@ -47,12 +47,12 @@
 #include "worker.h"
 #include "xsk.h"
 
-#define DEF_RING 2048
-#define DEF_FRAME 4096
-#define DEF_BATCH 64
-#define DEF_IDLE_MS 5000
+#define DEF_RING     2048
+#define DEF_FRAME    4096
+#define DEF_BATCH    64
+#define DEF_IDLE_MS  5000
 #define DEF_STATS_MS 1000
-#define DRAIN_MS 1000
+#define DRAIN_MS     1000
 
 struct run {
 	const struct xl_run_config *cfg;
@@ -102,7 +102,6 @@ static int is_pow2(unsigned int v)
 	return v && !(v & (v - 1));
 }
 
-
 static size_t dstats_len(void)
 {
 	size_t len = (size_t)XL_DSTATS_SLOT * XL_DSTATS_ENTRIES;
@@ -150,11 +149,12 @@ static int setup_queues(struct run *r)
 static int setup_cfg_map(struct run *r)
 {
 	const struct xl_run_config *c = r->cfg;
-	struct xl_cfg cfg = { 0 };
+	struct xl_cfg cfg = {0};
 	__u32 k = 0;
 	int fd = xl_steer_map_fd(r->steer, XL_MAP_CFG), ret;
 
-	if (getrandom(&cfg.hash_seed, sizeof(cfg.hash_seed), GRND_NONBLOCK) != sizeof(cfg.hash_seed))
+	if (getrandom(&cfg.hash_seed, sizeof(cfg.hash_seed), GRND_NONBLOCK) !=
+	    sizeof(cfg.hash_seed))
 		cfg.hash_seed = (__u32)realtime_ns();
 	cfg.idle_ns = (uint64_t)pick(c->hot_idle_ms, DEF_IDLE_MS) * 1000000ULL;
 	ret = xl_hot_apply(&cfg, c->hot_threshold_pps, 0, !c->hot_disable);
@@ -218,7 +218,8 @@ static int setup_rules(struct run *r)
 		return 0;
 	ret = xl_control_open(r->ifname, &ctl);
 	if (ret)
-		return xl_errmsg(r->err, r->errlen, ret, "cannot open own pins: %s", strerror(-ret));
+		return xl_errmsg(r->err, r->errlen, ret, "cannot open own pins: %s",
+				 strerror(-ret));
 	for (i = 0; i < r->cfg->n_rules; i++) {
 		ret = xl_control_rule_add(ctl, &r->cfg->rules[i]);
 		if (ret) {
@@ -234,7 +235,8 @@ static int setup_rules(struct run *r)
 static int ntuple_one(struct run *r, const struct xl_rule_spec *rs, int family)
 {
 	bool v6 = family == AF_INET6, udp = rs->proto == IPPROTO_UDP;
-	unsigned int ft = v6 ? (udp ? UDP_V6_FLOW : TCP_V6_FLOW) : (udp ? UDP_V4_FLOW : TCP_V4_FLOW);
+	unsigned int ft =
+		v6 ? (udp ? UDP_V6_FLOW : TCP_V6_FLOW) : (udp ? UDP_V4_FLOW : TCP_V4_FLOW);
 	bool exact = rs->kind == XL_RULE_EXACT;
 	int ret;
 
@@ -265,7 +267,8 @@ static int setup_ntuple(struct run *r)
 		;
 	if (i == r->nq)
 		return xl_errmsg(r->err, r->errlen, EINVAL,
-				 "ntuple queue %u is not one of the served queues", c->ntuple_queue);
+				 "ntuple queue %u is not one of the served queues",
+				 c->ntuple_queue);
 	for (i = 0; i < c->n_rules; i++)
 		if (c->rules[i].kind == XL_RULE_EXACT || c->rules[i].kind == XL_RULE_PORT)
 			n++;
@@ -308,7 +311,7 @@ static void teardown_ntuple(struct run *r)
 static int setup_pool(struct run *r)
 {
 	const struct xl_run_config *c = r->cfg;
-	struct xl_pool_info info = { .sz = sizeof(info) };
+	struct xl_pool_info info = {.sz = sizeof(info)};
 	unsigned int per_q;
 	int ret;
 
@@ -325,19 +328,21 @@ static int setup_pool(struct run *r)
 		if (ret == ENOMEM && c->hugepages)
 			return xl_errmsg(r->err, r->errlen, ENOMEM,
 					 "not enough hugepages for a %u x %u-byte UMEM "
-					 "(see /proc/sys/vm/nr_hugepages)", r->n_frames, r->frame_size);
+					 "(see /proc/sys/vm/nr_hugepages)",
+					 r->n_frames, r->frame_size);
 		if (ret == EPERM || ret == EAGAIN || ret == ENOMEM)
 			return xl_errmsg(r->err, r->errlen, ENOMEM,
 					 "not enough locked memory for a %u x %u-byte UMEM (%s; "
-					 "needs CAP_IPC_LOCK or RLIMIT_MEMLOCK)", r->n_frames,
-					 r->frame_size, strerror(ret));
+					 "needs CAP_IPC_LOCK or RLIMIT_MEMLOCK)",
+					 r->n_frames, r->frame_size, strerror(ret));
 		return xl_errmsg(r->err, r->errlen, ret, "cannot create the UMEM pool: %s",
 				 strerror(ret));
 	}
 	xl_pool_info(r->pool, &info);
 	if (info.stride != r->frame_size || info.headroom)
 		return xl_errmsg(r->err, r->errlen, EINVAL,
-				 "pool layout unusable as an aligned UMEM (stride %u)", info.stride);
+				 "pool layout unusable as an aligned UMEM (stride %u)",
+				 info.stride);
 	{
 		struct xl_dstats_hdr *h = xl_dstats_hdr(r->dstats);
 
@@ -353,7 +358,7 @@ static int setup_pool(struct run *r)
 static int setup_sockets(struct run *r)
 {
 	const struct xl_run_config *c = r->cfg;
-	struct xl_xsk_cfg xc = { 0 };
+	struct xl_xsk_cfg xc = {0};
 	size_t len;
 	unsigned int i;
 	int fwd_nq;
@@ -390,9 +395,10 @@ static int setup_sockets(struct run *r)
 		return 0;
 	fwd_nq = xl_iface_rx_queues(c->fwd_ifname);
 	if (fwd_nq < (int)r->nq)
-		return xl_errmsg(r->err, r->errlen, ERANGE,
-				 "forwarding interface %s has %d queue(s), needs %u (one per worker)",
-				 c->fwd_ifname, fwd_nq, r->nq);
+		return xl_errmsg(
+			r->err, r->errlen, ERANGE,
+			"forwarding interface %s has %d queue(s), needs %u (one per worker)",
+			c->fwd_ifname, fwd_nq, r->nq);
 	xc.rx_size = 0;
 	for (i = 0; i < r->nq; i++) {
 		char e[256] = "";
@@ -415,7 +421,8 @@ static int setup_workers(struct run *r)
 			return xl_errmsg(r->err, r->errlen, EINVAL, "bad CPU list");
 		for (i = 0; i < c->n_cpus; i++) {
 			if (c->cpus[i] < 0 || c->cpus[i] >= CPU_SETSIZE)
-				return xl_errmsg(r->err, r->errlen, EINVAL, "bad CPU %d", c->cpus[i]);
+				return xl_errmsg(r->err, r->errlen, EINVAL, "bad CPU %d",
+						 c->cpus[i]);
 			cpus[i] = c->cpus[i];
 		}
 		ncpu = (int)c->n_cpus;
@@ -459,8 +466,9 @@ static int setup_workers(struct run *r)
 		qs->cpu = wc.cpu;
 		r->w[i] = xl_worker_start(&wc);
 		if (!r->w[i])
-			return xl_errmsg(r->err, r->errlen, errno, "cannot start the worker of queue %u: %s",
-					 r->queues[i], strerror(errno));
+			return xl_errmsg(r->err, r->errlen, errno,
+					 "cannot start the worker of queue %u: %s", r->queues[i],
+					 strerror(errno));
 		__atomic_store_n(&xl_dstats_hdr(r->dstats)->n_queues, i + 1, __ATOMIC_RELEASE);
 	}
 	for (i = 0; i < r->nq; i++) {
@@ -479,14 +487,14 @@ static int setup_workers(struct run *r)
 static void refresh_stats(struct run *r)
 {
 	struct xl_dstats_hdr *h = xl_dstats_hdr(r->dstats);
-	struct xl_pool_stats ps = { .sz = sizeof(ps) };
+	struct xl_pool_stats ps = {.sz = sizeof(ps)};
 	int64_t kernel = 0;
 	unsigned int i;
 
 	for (i = 0; i < r->nq && r->w[i]; i++) {
 		struct xl_queue_stats *qs = xl_dstats_queue(r->dstats, i);
 		struct xl_xsk *x = r->xsk[i], *f = r->fwd[i];
-		struct xl_queue_stats xs = { 0 };
+		struct xl_queue_stats xs = {0};
 		uint64_t fill, rx, tx, comp;
 
 		if (!xl_xsk_read_xdp_stats(x, &xs)) {
@@ -495,7 +503,8 @@ static void refresh_stats(struct run *r)
 					 __ATOMIC_RELAXED);
 			__atomic_store_n(&qs->xdp_tx_invalid_descs, xs.xdp_tx_invalid_descs,
 					 __ATOMIC_RELAXED);
-			__atomic_store_n(&qs->xdp_rx_ring_full, xs.xdp_rx_ring_full, __ATOMIC_RELAXED);
+			__atomic_store_n(&qs->xdp_rx_ring_full, xs.xdp_rx_ring_full,
+					 __ATOMIC_RELAXED);
 			__atomic_store_n(&qs->xdp_rx_fill_ring_empty_descs,
 					 xs.xdp_rx_fill_ring_empty_descs, __ATOMIC_RELAXED);
 			__atomic_store_n(&qs->xdp_tx_ring_empty_descs, xs.xdp_tx_ring_empty_descs,
@@ -504,7 +513,8 @@ static void refresh_stats(struct run *r)
 		fill = xl_xsk_ring_count_prod(&x->fill);
 		rx = xl_xsk_ring_count_cons(&x->rx);
 		tx = xl_xsk_ring_count_prod(&x->tx) + (f ? xl_xsk_ring_count_prod(&f->tx) : 0);
-		comp = xl_xsk_ring_count_cons(&x->comp) + (f ? xl_xsk_ring_count_cons(&f->comp) : 0);
+		comp = xl_xsk_ring_count_cons(&x->comp) +
+		       (f ? xl_xsk_ring_count_cons(&f->comp) : 0);
 		__atomic_store_n(&qs->frames_fill, fill, __ATOMIC_RELAXED);
 		__atomic_store_n(&qs->frames_rx, rx, __ATOMIC_RELAXED);
 		__atomic_store_n(&qs->frames_tx, tx, __ATOMIC_RELAXED);
@@ -516,11 +526,12 @@ static void refresh_stats(struct run *r)
 		 * neither still there, nor on RX, nor received; frames put on TX that are neither
 		 * still there, nor on the completion ring, nor reaped.
 		 */
-		kernel += (int64_t)(__atomic_load_n(&qs->fill_submitted, __ATOMIC_RELAXED) - fill - rx -
-				    __atomic_load_n(&qs->rx_packets, __ATOMIC_RELAXED));
-		kernel += (int64_t)(__atomic_load_n(&qs->tx_packets, __ATOMIC_RELAXED) +
-				    __atomic_load_n(&qs->fwd_packets, __ATOMIC_RELAXED) -
-				    __atomic_load_n(&qs->tx_completed, __ATOMIC_RELAXED) - tx - comp);
+		kernel += (int64_t)(__atomic_load_n(&qs->fill_submitted, __ATOMIC_RELAXED) - fill -
+				    rx - __atomic_load_n(&qs->rx_packets, __ATOMIC_RELAXED));
+		kernel +=
+			(int64_t)(__atomic_load_n(&qs->tx_packets, __ATOMIC_RELAXED) +
+				  __atomic_load_n(&qs->fwd_packets, __ATOMIC_RELAXED) -
+				  __atomic_load_n(&qs->tx_completed, __ATOMIC_RELAXED) - tx - comp);
 	}
 	if (!xl_pool_stats(r->pool, &ps)) {
 		__atomic_store_n(&h->frames_pool, ps.in_ring + ps.in_caches, __ATOMIC_RELAXED);
@@ -565,14 +576,16 @@ static int serve(struct run *r, volatile sig_atomic_t *stop)
 	uint64_t flows = 0;
 
 	while (!*stop) {
-		nanosleep(&(struct timespec){ .tv_nsec = (long)tick * 1000000L }, NULL);
+		nanosleep(&(struct timespec){.tv_nsec = (long)tick * 1000000L}, NULL);
 		slept += tick;
 		if (slept < interval)
 			continue;
 		slept = 0;
 		refresh_stats(r);
-		n = xl_hotset_demote(hot_fd, (uint64_t)__atomic_load_n(&h->idle_ms, __ATOMIC_RELAXED) *
-						     1000000ULL, &flows);
+		n = xl_hotset_demote(hot_fd,
+				     (uint64_t)__atomic_load_n(&h->idle_ms, __ATOMIC_RELAXED) *
+					     1000000ULL,
+				     &flows);
 		if (n > 0)
 			__atomic_store_n(&h->hot_demotions, h->hot_demotions + (uint64_t)n,
 					 __ATOMIC_RELAXED);
@@ -686,8 +699,8 @@ int xl_daemon_run(const struct xl_run_config *cfg, volatile sig_atomic_t *stop)
 		ret = xl_errmsg(err, errlen, ENODEV, "no such interface: %s", r->ifname);
 		goto out;
 	}
-	r->handler = cfg->custom_handler ? cfg->custom_handler :
-					   xl_handler_builtin(cfg->handler ? cfg->handler : "echo");
+	r->handler = cfg->custom_handler ? cfg->custom_handler
+					 : xl_handler_builtin(cfg->handler ? cfg->handler : "echo");
 	if (!r->handler || !r->handler->batch) {
 		ret = xl_errmsg(err, errlen, ENOENT,
 				"unknown handler '%s' (built-in: echo, drop, count, fwd)",
@@ -794,7 +807,8 @@ out:
 	lost = teardown(r);
 	if (!ret && lost)
 		ret = xl_errmsg(err, errlen, EIO,
-				"%u UMEM frame(s) did not come back from the kernel at teardown", lost);
+				"%u UMEM frame(s) did not come back from the kernel at teardown",
+				lost);
 	free(r);
 	return ret ? xl_err(ret) : 0;
 }

@@ -13,9 +13,9 @@
 
 #include "control.h"
 
-#define XL_DSTATS_MAGIC 0x786c6473U /* "xlds" */
+#define XL_DSTATS_MAGIC	  0x786c6473U /* "xlds" */
 #define XL_DSTATS_VERSION 2
-#define XL_DSTATS_SLOT 512
+#define XL_DSTATS_SLOT	  512
 #define XL_DSTATS_ENTRIES (1 + XL_MAX_QUEUES)
 
 struct xl_dstats_hdr {
@@ -41,10 +41,10 @@ struct xl_dstats_hdr {
 	int32_t nic_node;
 	uint64_t hot_demotions;
 	uint64_t hot_flows;
-	uint32_t idle_ms;        /* control knob: written by xl_control_hot_set() */
-	uint32_t stopping;       /* 1 once the daemon began its teardown */
+	uint32_t idle_ms;	 /* control knob: written by xl_control_hot_set() */
+	uint32_t stopping;	 /* 1 once the daemon began its teardown */
 	uint32_t ntuple_filters; /* ethtool ntuple filters installed (--ntuple-queue) */
-	int32_t ntuple_queue;    /* the queue they steer to; -1: none asked */
+	int32_t ntuple_queue;	 /* the queue they steer to; -1: none asked */
 };
 _Static_assert(sizeof(struct xl_dstats_hdr) <= XL_DSTATS_SLOT, "dstats header fits a slot");
 _Static_assert(sizeof(struct xl_queue_stats) <= XL_DSTATS_SLOT, "queue stats fit a slot");

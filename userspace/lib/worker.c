@@ -22,10 +22,10 @@ struct xl_worker {
 	struct xl_pool_cache *cache;
 	pthread_t thread;
 	bool started;
-	int stop;                /* atomic */
-	int ready;               /* atomic: 1 the thread runs, -errno its start failed */
-	pid_t tid;               /* written by the thread before ready */
-	unsigned int held;       /* atomic: frames in the worker's hands */
+	int stop;	   /* atomic */
+	int ready;	   /* atomic: 1 the thread runs, -errno its start failed */
+	pid_t tid;	   /* written by the thread before ready */
+	unsigned int held; /* atomic: frames in the worker's hands */
 	bool fill_was_empty;
 	struct xl_queue_stats c; /* local counters, published to cfg.stats after each loop */
 	/* per-burst scratch, allocated once */
@@ -112,8 +112,8 @@ static void refill(struct xl_worker *w)
 		return;
 	}
 	for (i = 0; i < (unsigned int)got; i++)
-		*xsk_ring_prod__fill_addr(&x->fill, idx + i) = xl_pool_obj_to_addr(w->cfg.pool,
-										w->objs[i]);
+		*xsk_ring_prod__fill_addr(&x->fill, idx + i) =
+			xl_pool_obj_to_addr(w->cfg.pool, w->objs[i]);
 	xsk_ring_prod__submit(&x->fill, (uint32_t)got);
 	w->c.fill_submitted += (unsigned int)got;
 }
@@ -165,7 +165,7 @@ static unsigned int tx_burst(struct xl_worker *w, struct xl_xsk *x, const uint64
 static void idle_wait(struct xl_worker *w)
 {
 	struct xl_xsk *x = w->cfg.xsk;
-	struct pollfd pfd = { .fd = x->fd, .events = POLLIN };
+	struct pollfd pfd = {.fd = x->fd, .events = POLLIN};
 
 	w->c.wakeups++;
 	if (w->cfg.busy_poll) {
@@ -347,7 +347,7 @@ struct xl_worker *xl_worker_start(const struct xl_worker_cfg *cfg)
 	w->started = true;
 	/* the thread always gets to run; its first act decides */
 	while (!(ret = __atomic_load_n(&w->ready, __ATOMIC_ACQUIRE)))
-		nanosleep(&(struct timespec){ .tv_nsec = 100000 }, NULL);
+		nanosleep(&(struct timespec){.tv_nsec = 100000}, NULL);
 	if (ret < 0) {
 		pthread_join(w->thread, NULL);
 		w->started = false;
@@ -418,7 +418,7 @@ unsigned int xl_worker_drain(struct xl_worker *w, unsigned int timeout_ms)
 			break;
 		if (now_ms() >= deadline)
 			break;
-		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+		nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
 	}
 	/* 2. frames received but not handled */
 	while ((n = xsk_ring_cons__peek(&x->rx, w->cfg.batch, &idx))) {

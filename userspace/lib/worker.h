@@ -25,21 +25,21 @@
 struct xl_pool;
 
 struct xl_worker_cfg {
-	struct xl_xsk *xsk;             /* the RX/TX socket */
-	struct xl_xsk *fwd;             /* optional: TX socket on the forwarding interface */
-	struct xl_pool *pool;           /* the UMEM's pool */
-	void *umem_area;                /* = xl_pool_region(pool) */
-	unsigned int frame_size;        /* UMEM chunk size */
+	struct xl_xsk *xsk;	 /* the RX/TX socket */
+	struct xl_xsk *fwd;	 /* optional: TX socket on the forwarding interface */
+	struct xl_pool *pool;	 /* the UMEM's pool */
+	void *umem_area;	 /* = xl_pool_region(pool) */
+	unsigned int frame_size; /* UMEM chunk size */
 	const struct xl_handler *handler;
-	struct xl_queue_stats *stats;   /* this queue's slot in the statistics map */
-	int cpu;                        /* -1: not pinned */
-	unsigned int batch;             /* RX burst (<= XL_WORKER_BATCH_MAX) */
-	bool busy_poll;                 /* spin with recvfrom instead of sleeping in poll */
-	unsigned int fill_cap;          /* most frames this queue's fill ring may hold: its share of
+	struct xl_queue_stats *stats; /* this queue's slot in the statistics map */
+	int cpu;		      /* -1: not pinned */
+	unsigned int batch;	      /* RX burst (<= XL_WORKER_BATCH_MAX) */
+	bool busy_poll;		      /* spin with recvfrom instead of sleeping in poll */
+	unsigned int fill_cap;	      /* most frames this queue's fill ring may hold: its share of
 					 * a UMEM shared by several queues, so that one busy queue
 					 * cannot hoard every frame; 0: the ring size */
-	unsigned int cache_size;        /* the worker's pool cache; 0: the pool's default */
-	bool drop_caps;                 /* the thread drops every capability before it serves */
+	unsigned int cache_size;      /* the worker's pool cache; 0: the pool's default */
+	bool drop_caps;		      /* the thread drops every capability before it serves */
 };
 
 #define XL_WORKER_BATCH_MAX 256

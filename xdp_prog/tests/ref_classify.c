@@ -453,8 +453,7 @@ int xl_ref_classify(const struct xl_ref_rules *rs, const uint8_t *frame, size_t 
 		}
 	}
 	/* 5. hot set */
-	if ((rs->flags & XL_CFG_F_HOT) &&
-	    find(k, rs->hot, rs->n_hot, sizeof(*rs->hot), cmp_key)) {
+	if ((rs->flags & XL_CFG_F_HOT) && find(k, rs->hot, rs->n_hot, sizeof(*rs->hot), cmp_key)) {
 		out->verdict = XL_REF_FAST;
 		out->via = XL_VIA_HOT;
 		return 0;

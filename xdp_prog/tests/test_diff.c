@@ -446,8 +446,8 @@ static void run_round(struct diff_round *d, struct xl_rng *r, struct diff_totals
 		if (done && xl_rng_below(r, 100) < 25) {
 			/* NO_VCACHE: the verdict cache must never change a decision */
 			static const uint32_t bits[] = {XL_CFG_F_RULES_EXACT, XL_CFG_F_RULES_PORT,
-							XL_CFG_F_RULES_PFX4, XL_CFG_F_RULES_PFX6,
-							XL_CFG_F_HOT, XL_CFG_F_NO_VCACHE};
+							XL_CFG_F_RULES_PFX4,  XL_CFG_F_RULES_PFX6,
+							XL_CFG_F_HOT,	      XL_CFG_F_NO_VCACHE};
 
 			d->cfg.flags ^= bits[xl_rng_below(r, 6)];
 			cr_assert_eq(xl_harness_set_cfg(d->h, &d->cfg), 0);
