@@ -111,10 +111,12 @@ static __always_inline struct xl_decision xl_rules_decide(__u32 flags,
 	struct xl_vslot *slot;
 	__u64 *genp, gen;
 
+	if (flags & XL_CFG_F_NO_VCACHE)
+		return xl_decide(flags, key);
 	genp = bpf_map_lookup_elem(&xl_rgen, &zero);
 	si = (h >> 48) & (XL_VCACHE_SLOTS - 1);
 	slot = bpf_map_lookup_elem(&xl_vcache, &si);
-	if (!genp || !slot || (flags & XL_CFG_F_NO_VCACHE))
+	if (!genp || !slot)
 		return xl_decide(flags, key);
 	gen = *(volatile __u64 *)genp; /* before the lookups: see steer.h */
 	if (slot->gen == gen && slot->rflags == rflags && xl_key_eq(&slot->key, key)) {

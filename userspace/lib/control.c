@@ -68,6 +68,14 @@ void xl_control_close(struct xl_control *ctl)
 	free(ctl);
 }
 
+/* An mmap()able map's values, shared and writable; NULL with errno set on failure. */
+static void *map_shared(int fd, size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
 int xl_control_open(const char *ifname, struct xl_control **out)
 {
 	struct xl_control *ctl;
@@ -95,19 +103,11 @@ int xl_control_open(const char *ifname, struct xl_control **out)
 		}
 	}
 	ctl->dstats_len = dstats_map_len();
-	ctl->dstats = mmap(NULL, ctl->dstats_len, PROT_READ | PROT_WRITE, MAP_SHARED,
-			   ctl->fd[M_DSTATS], 0);
-	if (ctl->dstats == MAP_FAILED) {
+	ctl->dstats = map_shared(ctl->fd[M_DSTATS], ctl->dstats_len);
+	if (ctl->dstats)
+		ctl->rgen = map_shared(ctl->fd[M_RGEN], (size_t)sysconf(_SC_PAGESIZE));
+	if (!ctl->dstats || !ctl->rgen) {
 		ret = errno;
-		ctl->dstats = NULL;
-		xl_control_close(ctl);
-		return xl_err(ret);
-	}
-	ctl->rgen = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE, MAP_SHARED,
-			 ctl->fd[M_RGEN], 0);
-	if (ctl->rgen == MAP_FAILED) {
-		ret = errno;
-		ctl->rgen = NULL;
 		xl_control_close(ctl);
 		return xl_err(ret);
 	}
