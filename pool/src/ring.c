@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Ring allocation; the enqueue/dequeue fast path is inline in ring.h. */
 #include <errno.h>
+#include <sched.h>
 #include <stddef.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 #include "placement.h"
@@ -40,4 +42,22 @@ void xl_ring_destroy(struct xl_ring *r)
 	if (!r)
 		return;
 	xl_meta_free(r, sizeof(*r) + (size_t)r->size * sizeof(r->slots[0]));
+}
+
+/* Yields before the back-off turns to sleeping; the longest sleep, in nanoseconds. */
+#define XL_RING_YIELDS	  64U
+#define XL_RING_SLEEP_MAX 1000000L
+
+__attribute__((cold, noinline)) void xl_ring_backoff(unsigned int round)
+{
+	struct timespec ts = {0, 1000L};
+	unsigned int shift;
+
+	if (round < XL_RING_YIELDS) {
+		sched_yield();
+		return;
+	}
+	shift = round - XL_RING_YIELDS;
+	ts.tv_nsec = shift >= 10 ? XL_RING_SLEEP_MAX : 1000L << shift;
+	nanosleep(&ts, NULL);
 }

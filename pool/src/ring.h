@@ -16,7 +16,6 @@
 #ifndef XL_POOL_RING_H
 #define XL_POOL_RING_H
 
-#include <sched.h>
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -98,15 +97,23 @@ static inline void xl_ring_copy_out(const struct xl_ring *r, uint32_t head, void
 	}
 }
 
-/* Pause spins before a waiter yields its CPU (see xl_ring_publish()). */
+/* Pause spins before a waiter starts backing off (see xl_ring_publish()). */
 #define XL_RING_SPINS 256
+
+/*
+ * The waiter's back-off once spinning has not helped (ring.c): sched_yield() for a while, then
+ * sleeps growing from 1 us to 1 ms. Never reached when threads are pinned one per core.
+ */
+void xl_ring_backoff(unsigned int round);
 
 /*
  * Wait for earlier reservations of the same side to publish, then publish ours. The wait is
  * normally a few cycles (another thread between its CAS and its tail store). If that thread was
  * preempted there (more busy threads than cores), spinning would burn our whole time slice, so
- * after XL_RING_SPINS pauses the waiter calls sched_yield(): the one system call the ring can
- * make, and only in that oversubscribed case; threads pinned one per core never reach it.
+ * after XL_RING_SPINS pauses the waiter backs off: first sched_yield(), then short sleeps, the
+ * only system calls the ring can make, and only in that oversubscribed case. A yield alone is
+ * not enough: a waiter alone on its CPU gets that CPU straight back, which keeps the CPU from
+ * going idle and pulling the preempted thread over; a sleep does not.
  */
 static inline void xl_ring_publish(struct xl_ring_headtail *ht, uint32_t old, uint32_t new_)
 {
@@ -122,7 +129,7 @@ static inline void xl_ring_publish(struct xl_ring_headtail *ht, uint32_t old, ui
 		if (++spins < XL_RING_SPINS)
 			xl_ring_pause();
 		else
-			sched_yield();
+			xl_ring_backoff(spins - XL_RING_SPINS);
 	}
 	atomic_store_explicit(&ht->tail, new_, memory_order_release);
 }

@@ -40,8 +40,16 @@ struct worker {
 	unsigned int id;
 	unsigned int seed;
 	uint64_t gets, puts;
+	_Atomic uint64_t iters; /* loop turns so far: the watchdog's view of progress */
+	_Atomic int phase;	/* enum phase: where the thread is */
 	char why[160];
 };
+
+enum phase { PH_START, PH_GET, PH_PUT, PH_LOOP, PH_FLUSH, PH_DONE };
+static const char *const phase_name[] = {"start", "get", "put", "loop", "flush", "done"};
+
+/* A run that has not ended this long after its deadline is stuck: say where, don't hang. */
+#define WATCHDOG_MS 20000U
 
 static uint64_t now_ns(void)
 {
@@ -119,8 +127,11 @@ static void *run(void *arg)
 	while (atomic_load(&st->errors) == 0 && ((++iter & 63) || now_ns() < st->deadline_ns)) {
 		unsigned int n = sizes[rnd(w, sizeof(sizes) / sizeof(sizes[0]))];
 
+		atomic_store_explicit(&w->iters, iter, memory_order_relaxed);
 		if (rnd(w, 2) == 0 && nheld + n <= HOLD_MAX) {
 			int got;
+
+			atomic_store_explicit(&w->phase, PH_GET, memory_order_relaxed);
 
 			if (rnd(w, 2)) {
 				got = xl_pool_get_bulk(st->pool, cache, held + nheld, n) == 0
@@ -144,6 +155,7 @@ static void *run(void *arg)
 
 			if (release(w, held + at, k))
 				break;
+			atomic_store_explicit(&w->phase, PH_PUT, memory_order_relaxed);
 			if (xl_pool_put_bulk(st->pool, cache, held + at, k) != 0) {
 				fail(w, "put_bulk failed", 0, (unsigned int)errno);
 				break;
@@ -152,11 +164,44 @@ static void *run(void *arg)
 			nheld -= k;
 			w->puts += k;
 		}
+		atomic_store_explicit(&w->phase, PH_LOOP, memory_order_relaxed);
 	}
+	atomic_store_explicit(&w->phase, PH_FLUSH, memory_order_relaxed);
 	if (release(w, held, nheld) == 0 && xl_pool_put_bulk(st->pool, cache, held, nheld) != 0)
 		fail(w, "final put_bulk failed", 0, (unsigned int)errno);
 	xl_pool_cache_destroy(cache); /* flushes */
+	atomic_store_explicit(&w->phase, PH_DONE, memory_order_relaxed);
 	return NULL;
+}
+
+/*
+ * Joins @tid, or, when the run is WATCHDOG_MS past its deadline, fills res->why with every
+ * thread's phase and progress and the pool's counts, and returns -1 (the threads are left
+ * running: the caller fails the test instead of hanging until an outside timeout).
+ */
+static int join_or_report(struct stress *st, struct worker *w, int started, pthread_t tid,
+			  struct xl_stress_result *res)
+{
+	uint64_t limit = st->deadline_ns + WATCHDOG_MS * 1000000ULL;
+	struct timespec ts;
+	struct xl_pool_stats s;
+	size_t off;
+
+	clock_gettime(CLOCK_REALTIME, &ts); /* pthread_timedjoin_np's clock */
+	ts.tv_sec += (time_t)((limit > now_ns() ? limit - now_ns() : 0) / 1000000000ULL) + 1;
+	if (pthread_timedjoin_np(tid, NULL, &ts) == 0)
+		return 0;
+	s = pool_stats(st->pool);
+	off = (size_t)snprintf(res->why, sizeof(res->why),
+			       "stuck %u ms past the deadline: ring %u, caches %u, out %u;",
+			       WATCHDOG_MS, (unsigned int)s.in_ring, (unsigned int)s.in_caches,
+			       (unsigned int)s.in_use);
+	for (int i = 0; i < started && off < sizeof(res->why); i++)
+		off += (size_t)snprintf(res->why + off, sizeof(res->why) - off, " t%d %s@%llu", i,
+					phase_name[atomic_load(&w[i].phase)],
+					(unsigned long long)atomic_load(&w[i].iters));
+	fprintf(stderr, "stress: %s\n", res->why);
+	return -1;
 }
 
 #define CHECK(cond, ...)                                                   \
@@ -171,7 +216,8 @@ int xl_stress_run(int use_cache, unsigned int flags, unsigned int ms, struct xl_
 {
 	XL_OPTS(xl_pool_opts, o, .flags = flags);
 	struct stress *st = calloc(1, sizeof(*st));
-	struct worker w[XL_STRESS_THREADS];
+	/* on the heap: a stuck run leaves its threads running, so nothing of theirs is freed */
+	struct worker *w = calloc(XL_STRESS_THREADS, sizeof(*w));
 	pthread_t tid[XL_STRESS_THREADS];
 	void **all = calloc(XL_STRESS_OBJS + 1, sizeof(void *));
 	unsigned char *seen = calloc(XL_STRESS_OBJS, 1);
@@ -179,7 +225,7 @@ int xl_stress_run(int use_cache, unsigned int flags, unsigned int ms, struct xl_
 	int started = 0, ret = -1;
 
 	memset(res, 0, sizeof(*res));
-	CHECK(st && all && seen, "out of memory");
+	CHECK(st && w && all && seen, "out of memory");
 	st->pool = xl_pool_create(XL_STRESS_OBJS, OBJ_SIZE, &o);
 	CHECK(st->pool, "create: %s", strerror(errno));
 	st->info = pool_info(st->pool);
@@ -195,7 +241,8 @@ int xl_stress_run(int use_cache, unsigned int flags, unsigned int ms, struct xl_
 		started++;
 	}
 	for (int i = 0; i < started; i++) {
-		pthread_join(tid[i], NULL);
+		if (join_or_report(st, w, started, tid[i], res) != 0)
+			return -1; /* threads still use st and the pool: leave them be */
 		res->gets += w[i].gets;
 	}
 	CHECK(started == XL_STRESS_THREADS, "pthread_create failed");
@@ -233,6 +280,7 @@ out:
 	}
 	free(seen);
 	free(all);
+	free(w);
 	free(st);
 	return ret;
 }
