@@ -19,6 +19,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,8 +145,57 @@ static void mask_bytes(uint8_t *a, size_t n, uint32_t plen)
 	}
 }
 
-static void setup_round(struct diff_round *d, struct xl_rng *r)
+/* True when no rule takes flow @k's frame: it reaches the hot set (steer.h step 5). */
+static bool reaches_hot_step(const struct diff_round *d, const struct xl_flow_key *k)
 {
+	struct xl_ref_result res;
+	uint8_t f[256];
+	int len = xl_harness_frame(k, 4, f, sizeof(f));
+
+	cr_assert_gt(len, 0);
+	cr_assert_eq(xl_ref_classify(&d->rs, f, (size_t)len, &res), 0);
+	return (res.verdict == XL_REF_PASS && res.reason == XL_PASS_NO_MATCH) ||
+	       (res.verdict == XL_REF_FAST && res.via == XL_VIA_HOT);
+}
+
+/*
+ * A flow of the round for the hot set: three times in four one that no rule takes, so steering
+ * via hot is reached even in short runs (a round's rules can cover most of its flows). When
+ * every flow is taken, one flow is redrawn (bounded) with ports no pool rule names until one is
+ * not; a covering prefix (or /0) can still take them all, which round 0 rules out.
+ */
+static const struct xl_flow_key *pick_hot_flow(struct diff_round *d, struct xl_rng *r)
+{
+	int cand[N_FLOWS], n = 0;
+
+	if (xl_rng_below(r, 4) == 0)
+		return &d->flows[xl_rng_below(r, N_FLOWS)];
+	for (int i = 0; i < N_FLOWS; i++)
+		if (reaches_hot_step(d, &d->flows[i]))
+			cand[n++] = i;
+	if (n)
+		return &d->flows[cand[xl_rng_below(r, (uint32_t)n)]];
+	for (int tries = 0; tries < 64; tries++) {
+		struct xl_flow_key *k = &d->flows[xl_rng_below(r, N_FLOWS)];
+
+		/* ports off the pool's few values, which port rules name; addresses stay pooled */
+		random_flow(r, k);
+		k->sport = htobe16((uint16_t)(20000 + xl_rng_below(r, 10000)));
+		k->dport = htobe16((uint16_t)(20000 + xl_rng_below(r, 10000)));
+		if (reaches_hot_step(d, k))
+			return k;
+	}
+	return &d->flows[xl_rng_below(r, N_FLOWS)];
+}
+
+/*
+ * Round 0 is "open": hot-flow steering on and no covering prefix, so some of its flows escape
+ * every rule and steering via hot is reached whatever the seed, even in a short run (a covering
+ * prefix, or /0, takes every flow of the small address pool). The other rounds are unbiased.
+ */
+static void setup_round(struct diff_round *d, struct xl_rng *r, int round)
+{
+	bool open = round == 0;
 	struct xl_cfg cfg;
 	uint32_t next_id = xl_rng_below(r, 1000);
 	int hot_fd;
@@ -159,7 +209,7 @@ static void setup_round(struct diff_round *d, struct xl_rng *r)
 		cfg.flags |= XL_CFG_F_RULES_PFX4;
 	if (xl_rng_below(r, 100) < 85)
 		cfg.flags |= XL_CFG_F_RULES_PFX6;
-	if (xl_rng_below(r, 100) < 85)
+	if (xl_rng_below(r, 100) < 85 || open)
 		cfg.flags |= XL_CFG_F_HOT;
 	cfg.flags |= XL_CFG_F_TEST_CLOCK;
 	cfg.test_clock_ns = 1000000000ull;
@@ -205,7 +255,7 @@ static void setup_round(struct diff_round *d, struct xl_rng *r)
 		struct xl_rule rule = random_rule(r, d, &next_id);
 		struct xl_pfx4_key k4;
 		struct xl_pfx6_key k6;
-		uint32_t a, u = xl_rng_below(r, 100);
+		uint32_t a, u = open ? 15 + xl_rng_below(r, 85) : xl_rng_below(r, 100);
 
 		memset(&k4, 0, sizeof(k4));
 		k4.prefixlen = u < 5	? 0
@@ -219,7 +269,7 @@ static void setup_round(struct diff_round *d, struct xl_rng *r)
 
 		rule = random_rule(r, d, &next_id);
 		memset(&k6, 0, sizeof(k6));
-		u = xl_rng_below(r, 100);
+		u = open ? 15 + xl_rng_below(r, 85) : xl_rng_below(r, 100);
 		k6.prefixlen = u < 5	? 0
 			       : u < 15 ? 32 + xl_rng_below(r, 33)
 					: 65 + xl_rng_below(r, 64);
@@ -242,11 +292,12 @@ static void setup_round(struct diff_round *d, struct xl_rng *r)
 	xl_ref_rules_seal(&d->rs); /* rules only, to predict the promotion frames */
 	if (cfg.detector == XL_DET_LRU) {
 		for (int i = 0; i < N_FLOWS / 3; i++) {
-			const struct xl_flow_key *k = &d->flows[xl_rng_below(r, N_FLOWS)];
+			const struct xl_flow_key *k = pick_hot_flow(d, r);
 			struct xl_hot_val v = {.promoted_ns = 1, .last_seen_ns = 1};
 
 			cr_assert_eq(bpf_map_update_elem(hot_fd, k, &v, BPF_ANY), 0);
 			cr_assert_eq(xl_ref_add_hot(&d->rs, k), 0);
+			xl_ref_rules_seal(&d->rs);
 		}
 	} else if (cfg.flags & XL_CFG_F_HOT) {
 		struct xl_cfg lo = cfg;
@@ -256,7 +307,7 @@ static void setup_round(struct diff_round *d, struct xl_rng *r)
 		lo.hot_pkts = 1;
 		cr_assert_eq(xl_harness_set_cfg(d->h, &lo), 0);
 		for (int i = 0; i < N_FLOWS / 3; i++) {
-			const struct xl_flow_key *k = &d->flows[xl_rng_below(r, N_FLOWS)];
+			const struct xl_flow_key *k = pick_hot_flow(d, r);
 			struct xl_ref_result res;
 			struct xl_outcome o;
 			uint8_t f[256];
@@ -547,7 +598,7 @@ Test(steer_diff, bpf_matches_reference, .timeout = 600)
 		uint64_t count = total / ROUNDS + (round < (int)(total % ROUNDS));
 
 		memset(&d, 0, sizeof(d));
-		setup_round(&d, &r);
+		setup_round(&d, &r, round);
 		t.xsk_rounds += d.xsk;
 		t.det_rounds[d.detector < 3 ? d.detector : 2]++;
 		run_round(&d, &r, &t, seed, round, count);
