@@ -16,7 +16,8 @@
  * set. The first match decides: a FAST match redirects with
  * bpf_redirect_map(&xl_xsks, ctx->rx_queue_index, XDP_PASS); a PASS match returns XDP_PASS.
  * The program never modifies a frame and never drops one (it returns only XDP_PASS or
- * XDP_REDIRECT).
+ * XDP_REDIRECT). Its RX-stamping variant xl_steer_ts (see "RX stamps") only adds metadata in
+ * front of the frames it steers.
  *
  * ## Maps (pinned by their name under /sys/fs/bpf/xlane/<ifname>/, see XL_PIN_DIR_FMT)
  *
@@ -169,6 +170,7 @@
 /* ---- names and limits ---------------------------------------------------------------------- */
 
 #define XL_PROG_NAME  "xl_steer" /**< XDP program (function and bpf_prog name) */
+#define XL_PROG_TS_NAME "xl_steer_ts" /**< the RX-stamping variant (see "RX stamps") */
 #define XL_MAP_CFG    "xl_cfg"
 #define XL_MAP_STATS  "xl_stats"
 #define XL_MAP_XSKS   "xl_xsks"
@@ -327,6 +329,35 @@ struct xl_cfg {
 	__u32 detector;	     /**< enum xl_detector; unknown values act as XL_DET_CMS */
 };
 _Static_assert(sizeof(struct xl_cfg) == 48, "xl_cfg layout");
+
+/*
+ * ## RX stamps (xl_steer_ts, loaded only on request: `xlane run --rx-stamp`)
+ * xl_steer_ts is xl_steer plus one step: before it redirects a frame to the fast lane it writes
+ * struct xl_rx_meta into the frame's XDP metadata area (bpf_xdp_adjust_meta), which AF_XDP
+ * delivers in front of the packet in the UMEM frame (copy and zero-copy mode alike). The frame
+ * bytes themselves stay untouched. xdp_ns is bpf_ktime_get_ns() (CLOCK_MONOTONIC) at that point;
+ * rx_hw_ns is what the device reports through the XDP RX metadata kfunc
+ * bpf_xdp_metadata_rx_timestamp(), or 0 when it reports nothing (veth gives the hardware stamp
+ * of the sending skb, normally none). The kfunc needs a device-bound program, so xl_steer_ts is
+ * loaded for one interface (BPF_F_XDP_DEV_BOUND_ONLY) and attaches in native mode only.
+ */
+#define XL_RX_META_MAGIC 0x584c5453u /**< "XLTS" */
+
+/** enum of xl_rx_meta.src: which clocks stamped the frame. */
+enum xl_ts_src {
+	XL_TS_SRC_NONE = 0,    /**< not stamped */
+	XL_TS_SRC_KTIME = 1,   /**< xdp_ns only (bpf_ktime_get_ns); the device gave no RX stamp */
+	XL_TS_SRC_RX_META = 2, /**< xdp_ns and the device's RX stamp (rx_hw_ns, device clock) */
+};
+
+/** What xl_steer_ts writes in front of a steered frame (AF_XDP metadata, host byte order). */
+struct xl_rx_meta {
+	__u64 xdp_ns;	/**< bpf_ktime_get_ns() when XDP steered the frame (CLOCK_MONOTONIC) */
+	__u64 rx_hw_ns; /**< the device's RX timestamp (its own clock), 0 if none */
+	__u32 src;	/**< enum xl_ts_src */
+	__u32 magic;	/**< XL_RX_META_MAGIC; last, so it sits right before the frame */
+};
+_Static_assert(sizeof(struct xl_rx_meta) == 24, "xl_rx_meta layout");
 
 /** The single xl_stats entry of one CPU. */
 struct xl_stats {

@@ -14,9 +14,9 @@
 #include "log.h"
 #include "rules_text.h"
 
-enum run_handler { H_ECHO, H_DROP, H_COUNT, H_FWD };
+enum run_handler { H_ECHO, H_DROP, H_COUNT, H_FWD, H_ECHO_TS };
 
-static const char *const handler_names[] = {"echo", "drop", "count", "fwd"};
+static const char *const handler_names[] = {"echo", "drop", "count", "fwd", "echo-ts"};
 
 struct run_opts {
 	const char *iface;
@@ -34,6 +34,7 @@ struct run_opts {
 	const char *fwd;
 	bool hugepages;
 	const char *ntuple_queue;
+	bool rx_stamp;
 };
 
 static const struct xl_positional run_args[] = {
@@ -46,6 +47,7 @@ static const struct xl_opt_enum handler_enum[] = {
 	{"drop", H_DROP, "free every frame"},
 	{"count", H_COUNT, "count and free every frame"},
 	{"fwd", H_FWD, "transmit on the --fwd interface"},
+	{"echo-ts", H_ECHO_TS, "echo, filling in the timestamp trailer of UDP probes (--rx-stamp)"},
 	{NULL},
 };
 
@@ -205,6 +207,10 @@ static const struct xl_option run_opts_table[] = {
 	 .offset = O(ntuple_queue),
 	 .metavar = "Q",
 	 .help = "pin the exact and port rules to served queue Q with ethtool ntuple filters"},
+	{.name = "rx-stamp",
+	 .kind = XL_OPT_FLAG,
+	 .offset = O(rx_stamp),
+	 .help = "stamp steered frames in XDP (RX metadata kfunc, else ktime; native XDP only)"},
 	{NULL},
 };
 #undef O
@@ -224,6 +230,10 @@ static void on_ready(void *ctx, const struct xl_run_info *info)
 	       info->attach_method == XL_METHOD_DISPATCHER ? "libxdp dispatcher" : "bpf_link",
 	       info->n_frames, info->frame_size,
 	       info->umem_huge ? "2 MiB hugepages" : "4 KiB pages", info->nic_node);
+	if (info->rx_stamp)
+		printf("xlane: RX stamps on: xl_steer_ts bound to %s writes struct xl_rx_meta in "
+		       "front of every steered frame\n",
+		       info->ifname);
 	for (i = 0; i < info->n_queues; i++) {
 		const char *note = info->bind_notes ? info->bind_notes[i] : NULL;
 
@@ -368,6 +378,7 @@ static int run_run(const void *cfgp)
 	rc.xdp_mode = (enum xl_xdp_mode)o->xdp_mode;
 	rc.bind_mode = (enum xl_bind_mode)o->bind_mode;
 	rc.hugepages = o->hugepages;
+	rc.rx_stamp = o->rx_stamp;
 	rc.rules = rules;
 	rc.n_rules = o->rules.n;
 	if (o->ntuple_queue) {

@@ -694,7 +694,7 @@ int xl_detach_iface(const char *ifname)
 		}
 		if (id && (fd = bpf_prog_get_fd_by_id(id)) >= 0) {
 			if (!bpf_obj_get_info_by_fd(fd, &info, &ilen) &&
-			    !strcmp(info.name, XL_PROG_NAME)) {
+			    xl_steer_prog_is_ours(info.name)) {
 				LIBBPF_OPTS(bpf_xdp_attach_opts, o, .old_prog_fd = fd);
 
 				ret = bpf_xdp_detach(ifindex, mode_flag | XDP_FLAGS_REPLACE, &o);

@@ -454,6 +454,7 @@ static int setup_workers(struct run *r)
 			.cpu = ncpu ? cpus[i % (unsigned int)ncpu] : -1,
 			.batch = pick(c->batch_size, DEF_BATCH),
 			.busy_poll = c->busy_poll,
+			.rx_stamp = c->rx_stamp,
 			.fill_cap = fill_cap,
 			.cache_size = cache_size,
 			.drop_caps = true,
@@ -553,6 +554,7 @@ static void report_ready(struct run *r)
 		.attach_mode = xl_steer_attach_mode(r->steer),
 		.attach_method = XL_METHOD_LINK,
 		.attach_fallback = xl_steer_attach_fallback(r->steer),
+		.rx_stamp = r->cfg->rx_stamp,
 		.attach_note = xl_steer_attach_note(r->steer),
 		.n_frames = r->n_frames,
 		.frame_size = r->frame_size,
@@ -738,7 +740,7 @@ int xl_daemon_run(const struct xl_run_config *cfg, volatile sig_atomic_t *stop)
 	if (ret)
 		goto out;
 
-	r->steer = xl_steer_open(err, errlen);
+	r->steer = xl_steer_open(r->cfg->rx_stamp ? (int)r->ifindex : 0, err, errlen);
 	if (!r->steer) {
 		ret = -errno;
 		goto out_err;

@@ -87,6 +87,9 @@ struct xl_run_config {
 				       *  attach, removed at teardown; channel counts untouched);
 				       *  -EOPNOTSUPP when the driver has none */
 	unsigned int ntuple_queue;   /**< with ntuple: the target queue, one of the served ones */
+	bool rx_stamp;               /**< load xl_steer_ts (native XDP only): every steered frame
+				       *  carries struct xl_rx_meta, which workers hand to the handler
+				       *  as xl_pkt.xdp_ns / rx_hw_ns / ts_src (steer.h "RX stamps") */
 	/** Called once, from xl_daemon_run()'s thread, when serving has started. */
 	void (*on_ready)(void *ctx, const struct xl_run_info *info);
 	void *ctx;                   /**< for on_ready */
@@ -105,6 +108,7 @@ struct xl_run_info {
 	enum xl_attach_mode attach_mode;     /**< native or generic */
 	enum xl_attach_method attach_method; /**< link or dispatcher */
 	bool attach_fallback;      /**< native failed; generic in use */
+	bool rx_stamp;             /**< xl_steer_ts is attached: steered frames carry RX stamps */
 	const char *attach_note;   /**< why (empty when no fallback) */
 	unsigned int n_frames;     /**< UMEM frames */
 	unsigned int frame_size;   /**< bytes per frame */

@@ -47,8 +47,11 @@ struct xl_pkt {
 	uint32_t room;    /**< the largest len the frame can hold */
 	uint16_t queue;   /**< RX queue the frame arrived on */
 	uint8_t verdict;  /**< enum xl_verdict, set by the handler; starts as XL_VERDICT_DROP */
-	uint8_t pad;      /**< zero */
+	uint8_t ts_src;   /**< RX stamp source (enum xl_ts_src of steer.h); 0: not stamped */
 	uint32_t pad2;    /**< zero */
+	uint64_t xdp_ns;  /**< with RX stamps (xl_run_config.rx_stamp): CLOCK_MONOTONIC ns when
+			    *  XDP steered the frame; else 0 */
+	uint64_t rx_hw_ns; /**< with RX stamps: the device's RX timestamp (its clock), 0 if none */
 };
 
 /** A handler: a name and a batch callback. */
@@ -71,9 +74,37 @@ struct xl_handler {
  *  - "drop": every frame XL_VERDICT_DROP.
  *  - "count": every frame XL_VERDICT_DROP; exists so the per-queue counters are the product.
  *  - "fwd": every frame XL_VERDICT_FWD (unchanged) to the second interface.
+ *  - "echo-ts": "echo", and for a UDP payload that ends with a struct xl_ts_trailer and a
+ *    frame that carries RX stamps (xl_run_config.rx_stamp), fills the trailer in (see
+ *    xl_handler_ts_fill()).
  * @return the handler (static storage), or NULL with errno ENOENT for an unknown name
  */
 XL_API const struct xl_handler *xl_handler_builtin(const char *name);
+
+/** struct xl_ts_trailer.magic: "XLTT". */
+#define XL_TS_TRAILER_MAGIC 0x584c5454u
+
+/**
+ * The timestamp trailer: the last 32 bytes of a UDP payload whose sender wants the fast lane's
+ * timestamps back. The sender writes magic and zeros; the "echo-ts" handler fills in the rest.
+ * Host byte order and CLOCK_MONOTONIC: meaningful only when sender and server share a host
+ * (network namespaces, the veth testbed), which is the case it exists for.
+ */
+struct xl_ts_trailer {
+	uint32_t magic;	    /**< XL_TS_TRAILER_MAGIC */
+	uint32_t src;	    /**< xl_pkt.ts_src (XL_TS_SRC_* of steer.h); 0: not stamped */
+	uint64_t xdp_ns;    /**< xl_pkt.xdp_ns: when XDP steered the request */
+	uint64_t worker_ns; /**< CLOCK_MONOTONIC when the worker took the request's burst */
+	uint64_t rx_hw_ns;  /**< xl_pkt.rx_hw_ns: the device's RX stamp, 0 if none */
+};
+
+/**
+ * @brief **xl_handler_ts_fill()** fills the struct xl_ts_trailer at the end of @p p's UDP
+ * payload with @p p's RX stamps and @p worker_ns, updating the UDP checksum incrementally.
+ * @return 1 when filled; 0 (frame untouched) when @p p carries no stamp, is not UDP, or its
+ * payload does not end with a trailer (magic)
+ */
+XL_API int xl_handler_ts_fill(const struct xl_pkt *p, uint64_t worker_ns);
 
 /**
  * @brief **xl_handler_echo_frame()** applies the echo rewrite to one frame (the "echo" handler's

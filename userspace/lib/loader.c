@@ -14,8 +14,14 @@
 #include "loader.h"
 #include "xl_steer_bpf.skel.h"
 
+#ifndef BPF_F_XDP_DEV_BOUND_ONLY
+#define BPF_F_XDP_DEV_BOUND_ONLY (1U << 6) /* linux/bpf.h >= 6.3 */
+#endif
+
 struct xl_steer {
 	struct xl_steer_bpf *skel;
+	struct bpf_program *prog; /* xl_steer, or xl_steer_ts bound to stamp_ifindex */
+	int stamp_ifindex;
 	int link_fd;
 	int ifindex;
 	enum xl_attach_mode mode;
@@ -32,7 +38,39 @@ int xl_pin_dir(const char *ifname, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-struct xl_steer *xl_steer_open(char *err, size_t errlen)
+bool xl_steer_prog_is_ours(const char *name)
+{
+	return !strcmp(name, XL_PROG_NAME) || !strcmp(name, XL_PROG_TS_NAME);
+}
+
+/* Opens the skeleton and picks the program: xl_steer, or xl_steer_ts bound to @stamp_ifindex. */
+static int open_skel(struct xl_steer *s, int stamp_ifindex)
+{
+	struct xl_steer_bpf *skel = xl_steer_bpf__open();
+	int ret;
+
+	if (!skel)
+		return -errno;
+	s->skel = skel;
+	s->prog = skel->progs.xl_steer;
+	if (stamp_ifindex > 0) {
+		/* the RX metadata kfunc needs a program bound to the device */
+		bpf_program__set_autoload(skel->progs.xl_steer, false);
+		bpf_program__set_autoload(skel->progs.xl_steer_ts, true);
+		bpf_program__set_ifindex(skel->progs.xl_steer_ts, (__u32)stamp_ifindex);
+		ret = bpf_program__set_flags(skel->progs.xl_steer_ts,
+					     bpf_program__flags(skel->progs.xl_steer_ts) |
+						     BPF_F_XDP_DEV_BOUND_ONLY);
+		if (ret)
+			return ret;
+		s->prog = skel->progs.xl_steer_ts;
+		s->stamp_ifindex = stamp_ifindex;
+	}
+	ret = xl_steer_bpf__load(skel);
+	return ret ? (ret < 0 ? ret : -ret) : 0;
+}
+
+struct xl_steer *xl_steer_open(int stamp_ifindex, char *err, size_t errlen)
 {
 	struct xl_steer *s = calloc(1, sizeof(*s));
 	int ret;
@@ -42,11 +80,15 @@ struct xl_steer *xl_steer_open(char *err, size_t errlen)
 		return NULL;
 	}
 	s->link_fd = -1;
-	s->skel = xl_steer_bpf__open_and_load();
-	if (!s->skel) {
-		ret = errno;
-		snprintf(err, errlen, "cannot load the steering program: %s%s", strerror(ret),
-			 ret == EPERM ? " (not permitted: needs root / CAP_BPF + CAP_NET_ADMIN)" : "");
+	ret = -open_skel(s, stamp_ifindex);
+	if (ret) {
+		snprintf(err, errlen, "cannot load the steering program%s: %s%s",
+			 stamp_ifindex > 0 ? " with RX stamps (xl_steer_ts, bound to the device)"
+					   : "",
+			 strerror(ret),
+			 ret == EPERM ? " (not permitted: needs root / CAP_BPF + CAP_NET_ADMIN)"
+				      : "");
+		xl_steer_bpf__destroy(s->skel);
 		free(s);
 		errno = ret;
 		return NULL;
@@ -56,7 +98,7 @@ struct xl_steer *xl_steer_open(char *err, size_t errlen)
 
 static int prog_name_by_id(__u32 id, char *name, size_t len)
 {
-	struct bpf_prog_info info = { 0 };
+	struct bpf_prog_info info = {0};
 	__u32 ilen = sizeof(info);
 	int fd, ret;
 
@@ -83,22 +125,24 @@ int xl_steer_check_iface(int ifindex, const char *ifname, char *err, size_t errl
 	if (!id)
 		return 0;
 	prog_name_by_id(id, name, sizeof(name));
-	if (!strcmp(name, XL_PROG_NAME)) {
+	if (xl_steer_prog_is_ours(name)) {
 		snprintf(err, errlen,
 			 "xlane is already attached to %s (program id %u): another instance runs "
-			 "(or run: xlane detach %s)", ifname, id, ifname);
+			 "(or run: xlane detach %s)",
+			 ifname, id, ifname);
 		return -EBUSY;
 	}
 	snprintf(err, errlen,
 		 "another XDP program is in the way on %s: '%s' (id %u); xlane does not replace "
-		 "programs it did not attach", ifname, name, id);
+		 "programs it did not attach",
+		 ifname, name, id);
 	return -EEXIST;
 }
 
 static int link_xdp(struct xl_steer *s, int ifindex, __u32 flags)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, o, .flags = flags);
-	int fd = bpf_link_create(bpf_program__fd(s->skel->progs.xl_steer), ifindex, BPF_XDP, &o);
+	int fd = bpf_link_create(bpf_program__fd(s->prog), ifindex, BPF_XDP, &o);
 
 	return fd < 0 ? -errno : fd;
 }
@@ -110,6 +154,12 @@ int xl_steer_attach(struct xl_steer *s, int ifindex, enum xl_xdp_mode mode, char
 
 	s->fallback = false;
 	s->note[0] = 0;
+	if (s->stamp_ifindex && (mode == XL_XDP_GENERIC || ifindex != s->stamp_ifindex)) {
+		snprintf(err, errlen,
+			 "RX stamps need the device-bound program in native XDP mode on the "
+			 "interface it was loaded for");
+		return -EINVAL;
+	}
 	if (mode == XL_XDP_GENERIC) {
 		fd = link_xdp(s, ifindex, XDP_FLAGS_SKB_MODE);
 		if (fd < 0)
@@ -117,11 +167,13 @@ int xl_steer_attach(struct xl_steer *s, int ifindex, enum xl_xdp_mode mode, char
 		s->mode = XL_ATTACH_GENERIC;
 	} else {
 		fd = link_xdp(s, ifindex, XDP_FLAGS_DRV_MODE);
-		if (fd < 0 && mode == XL_XDP_AUTO && fd != -EPERM && fd != -EBUSY &&
-		    fd != -EEXIST) {
-			snprintf(s->note, sizeof(s->note),
-				 "native XDP refused by the driver (%s): fell back to generic (skb) "
-				 "mode, which is slower", strerror(-fd));
+		if (fd < 0 && mode == XL_XDP_AUTO && !s->stamp_ifindex && fd != -EPERM &&
+		    fd != -EBUSY && fd != -EEXIST) {
+			snprintf(
+				s->note, sizeof(s->note),
+				"native XDP refused by the driver (%s): fell back to generic (skb) "
+				"mode, which is slower",
+				strerror(-fd));
 			fd = link_xdp(s, ifindex, XDP_FLAGS_SKB_MODE);
 			if (fd >= 0)
 				s->fallback = true;
@@ -182,7 +234,8 @@ int xl_steer_pin(struct xl_steer *s, const char *ifname, char *err, size_t errle
 		return ret;
 	}
 	s->pinned = true;
-	bpf_object__for_each_map(m, s->skel->obj) {
+	bpf_object__for_each_map(m, s->skel->obj)
+	{
 		const char *name = bpf_map__name(m);
 
 		if (strchr(name, '.')) /* .rodata, .bss: internal */
@@ -230,7 +283,8 @@ void xl_steer_unpin(struct xl_steer *s)
 
 	if (!s || !s->pinned)
 		return;
-	bpf_object__for_each_map(m, s->skel->obj) {
+	bpf_object__for_each_map(m, s->skel->obj)
+	{
 		if (strchr(bpf_map__name(m), '.'))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", s->pin_dir, bpf_map__name(m));

@@ -25,8 +25,15 @@
 
 struct xl_steer;
 
-/* Opens and loads the skeleton. NULL + errno (EPERM: not permitted) with a message in err. */
-struct xl_steer *xl_steer_open(char *err, size_t errlen);
+/*
+ * Opens and loads the skeleton: the xl_steer program, or with @stamp_ifindex > 0 xl_steer_ts
+ * bound to that device (steer.h "RX stamps"; native attach only). NULL + errno (EPERM: not
+ * permitted) with a message in err.
+ */
+struct xl_steer *xl_steer_open(int stamp_ifindex, char *err, size_t errlen);
+
+/* True for the bpf_prog names of xlane's steering programs (xl_steer, xl_steer_ts). */
+bool xl_steer_prog_is_ours(const char *name);
 
 /*
  * Checks that nothing foreign is attached to @ifindex. Returns 0 (nothing attached), -EEXIST

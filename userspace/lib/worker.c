@@ -15,6 +15,7 @@
 #include <xlane/pool.h>
 
 #include "caps.h"
+#include "steer.h"
 #include "worker.h"
 
 struct xl_worker {
@@ -175,6 +176,25 @@ static void idle_wait(struct xl_worker *w)
 	poll(&pfd, 1, 100);
 }
 
+/*
+ * Copies the struct xl_rx_meta that xl_steer_ts wrote in front of the frame (steer.h "RX
+ * stamps") into @p. @off is the frame data's offset in its UMEM chunk: the metadata must fit in
+ * front of it, inside the chunk, and carry the magic, or the frame counts as not stamped.
+ */
+static inline void take_stamp(struct xl_pkt *p, const uint8_t *data, uint32_t off)
+{
+	struct xl_rx_meta m;
+
+	if (off < sizeof(m))
+		return;
+	memcpy(&m, data - sizeof(m), sizeof(m));
+	if (m.magic != XL_RX_META_MAGIC || m.src == XL_TS_SRC_NONE || m.src > XL_TS_SRC_RX_META)
+		return;
+	p->ts_src = (uint8_t)m.src;
+	p->xdp_ns = m.xdp_ns;
+	p->rx_hw_ns = m.rx_hw_ns;
+}
+
 static void run_burst(struct xl_worker *w, unsigned int n, uint32_t idx)
 {
 	struct xl_xsk *x = w->cfg.xsk;
@@ -192,8 +212,12 @@ static void run_burst(struct xl_worker *w, unsigned int n, uint32_t idx)
 		w->pkts[i].room = w->cfg.frame_size - off;
 		w->pkts[i].queue = (uint16_t)x->queue;
 		w->pkts[i].verdict = XL_VERDICT_DROP;
-		w->pkts[i].pad = 0;
 		w->pkts[i].pad2 = 0;
+		w->pkts[i].ts_src = 0;
+		w->pkts[i].xdp_ns = 0;
+		w->pkts[i].rx_hw_ns = 0;
+		if (w->cfg.rx_stamp)
+			take_stamp(&w->pkts[i], area + d->addr, off);
 		rx_bytes += d->len;
 	}
 	__atomic_store_n(&w->held, n, __ATOMIC_RELAXED);

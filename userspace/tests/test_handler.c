@@ -33,19 +33,21 @@ static uint16_t fold(uint32_t s)
 
 struct frame_case {
 	const char *name;
-	int family;        /* 4, 6, or 0: not IP */
-	uint8_t proto;     /* IPPROTO_UDP / IPPROTO_TCP / IPPROTO_ICMP */
-	int vlans;         /* 0..2 */
-	int ip_opts;       /* IPv4 option bytes (multiple of 4) */
-	int v6_ext;        /* 1: one destination-options header */
-	int fragment;      /* IPv4 MF set */
-	uint8_t expect;    /* enum xl_verdict */
+	int family;	/* 4, 6, or 0: not IP */
+	uint8_t proto;	/* IPPROTO_UDP / IPPROTO_TCP / IPPROTO_ICMP */
+	int vlans;	/* 0..2 */
+	int ip_opts;	/* IPv4 option bytes (multiple of 4) */
+	int v6_ext;	/* 1: one destination-options header */
+	int fragment;	/* IPv4 MF set */
+	uint8_t expect; /* enum xl_verdict */
 };
+
+static size_t payload_len = 37; /* L4 payload bytes of build()'s frames */
 
 /* Builds a frame with valid checksums; returns its length and the L3/L4 offsets. */
 static size_t build(const struct frame_case *c, uint8_t *f, size_t *l3, size_t *l4)
 {
-	size_t off = 12, ipl, l4len = (c->proto == IPPROTO_TCP ? 20 : 8) + 37, i;
+	size_t off = 12, ipl, l4len = (c->proto == IPPROTO_TCP ? 20 : 8) + payload_len, i;
 	uint8_t *ip, *l4p, nh = c->proto;
 	uint32_t s;
 	uint16_t ck;
@@ -136,17 +138,17 @@ static int l4_csum_ok(const struct frame_case *c, const uint8_t *f, size_t len, 
 }
 
 static struct frame_case cases[] = {
-	{ "udp4", 4, IPPROTO_UDP, 0, 0, 0, 0, XL_VERDICT_TX },
-	{ "tcp4", 4, IPPROTO_TCP, 0, 0, 0, 0, XL_VERDICT_TX },
-	{ "udp4_options", 4, IPPROTO_UDP, 0, 8, 0, 0, XL_VERDICT_TX },
-	{ "udp4_vlan", 4, IPPROTO_UDP, 1, 0, 0, 0, XL_VERDICT_TX },
-	{ "tcp4_qinq", 4, IPPROTO_TCP, 2, 0, 0, 0, XL_VERDICT_TX },
-	{ "udp6", 6, IPPROTO_UDP, 0, 0, 0, 0, XL_VERDICT_TX },
-	{ "tcp6_ext", 6, IPPROTO_TCP, 0, 0, 1, 0, XL_VERDICT_TX },
-	{ "udp6_vlan", 6, IPPROTO_UDP, 1, 0, 0, 0, XL_VERDICT_TX },
-	{ "icmp4", 4, IPPROTO_ICMP, 0, 0, 0, 0, XL_VERDICT_DROP },
-	{ "fragment4", 4, IPPROTO_UDP, 0, 0, 0, 1, XL_VERDICT_DROP },
-	{ "arp", 0, 0, 0, 0, 0, 0, XL_VERDICT_DROP },
+	{"udp4", 4, IPPROTO_UDP, 0, 0, 0, 0, XL_VERDICT_TX},
+	{"tcp4", 4, IPPROTO_TCP, 0, 0, 0, 0, XL_VERDICT_TX},
+	{"udp4_options", 4, IPPROTO_UDP, 0, 8, 0, 0, XL_VERDICT_TX},
+	{"udp4_vlan", 4, IPPROTO_UDP, 1, 0, 0, 0, XL_VERDICT_TX},
+	{"tcp4_qinq", 4, IPPROTO_TCP, 2, 0, 0, 0, XL_VERDICT_TX},
+	{"udp6", 6, IPPROTO_UDP, 0, 0, 0, 0, XL_VERDICT_TX},
+	{"tcp6_ext", 6, IPPROTO_TCP, 0, 0, 1, 0, XL_VERDICT_TX},
+	{"udp6_vlan", 6, IPPROTO_UDP, 1, 0, 0, 0, XL_VERDICT_TX},
+	{"icmp4", 4, IPPROTO_ICMP, 0, 0, 0, 0, XL_VERDICT_DROP},
+	{"fragment4", 4, IPPROTO_UDP, 0, 0, 0, 1, XL_VERDICT_DROP},
+	{"arp", 0, 0, 0, 0, 0, 0, XL_VERDICT_DROP},
 };
 
 ParameterizedTestParameters(handler_echo, frames)
@@ -172,8 +174,9 @@ ParameterizedTest(struct frame_case *c, handler_echo, frames)
 	alen = c->family == 4 ? 4 : 16;
 	cr_assert_arr_eq(f, orig + 6, 6, "%s: dst MAC <- src MAC", c->name);
 	cr_assert_arr_eq(f + 6, orig, 6);
-	cr_assert_arr_eq(f + l3 + (c->family == 4 ? 12 : 8), orig + l3 + (c->family == 4 ? 12 + 4 : 24),
-			 alen, "%s: saddr <- daddr", c->name);
+	cr_assert_arr_eq(f + l3 + (c->family == 4 ? 12 : 8),
+			 orig + l3 + (c->family == 4 ? 12 + 4 : 24), alen, "%s: saddr <- daddr",
+			 c->name);
 	cr_assert_arr_eq(f + l3 + (c->family == 4 ? 16 : 24), orig + l3 + (c->family == 4 ? 12 : 8),
 			 alen);
 	cr_assert_arr_eq(f + l4, orig + l4 + 2, 2, "%s: ports swapped", c->name);
@@ -191,14 +194,15 @@ Test(handler_echo, truncated_frames_are_dropped_unchanged)
 
 	memcpy(orig, f, sizeof(f));
 	for (n = 0; n < l4 + 4; n++) {
-		cr_assert_eq(xl_handler_echo_frame(f, (uint32_t)n), XL_VERDICT_DROP, "length %zu", n);
+		cr_assert_eq(xl_handler_echo_frame(f, (uint32_t)n), XL_VERDICT_DROP, "length %zu",
+			     n);
 		cr_assert_arr_eq(f, orig, len);
 	}
 }
 
 Test(handler_builtin, names)
 {
-	const char *names[] = { "echo", "drop", "count", "fwd" };
+	const char *names[] = {"echo", "drop", "count", "fwd"};
 	unsigned int i;
 
 	for (i = 0; i < 4; i++) {
@@ -216,11 +220,11 @@ Test(handler_builtin, names)
 Test(handler_builtin, verdicts)
 {
 	struct xl_pkt p[3];
-	uint8_t junk[64] = { 0 };
+	uint8_t junk[64] = {0};
 	unsigned int i;
 
 	for (i = 0; i < 3; i++)
-		p[i] = (struct xl_pkt){ .data = junk, .len = sizeof(junk), .room = 2048 };
+		p[i] = (struct xl_pkt){.data = junk, .len = sizeof(junk), .room = 2048};
 	xl_handler_builtin("fwd")->batch(NULL, p, 3);
 	for (i = 0; i < 3; i++)
 		cr_assert_eq(p[i].verdict, XL_VERDICT_FWD);
@@ -230,4 +234,146 @@ Test(handler_builtin, verdicts)
 	p[0].verdict = XL_VERDICT_TX;
 	xl_handler_builtin("echo")->batch(NULL, p, 1);
 	cr_assert_eq(p[0].verdict, XL_VERDICT_DROP, "a non-IP frame is not echoed");
+}
+
+/* ---- echo-ts: the timestamp trailer ---------------------------------------------------------- */
+
+/* Rewrites the UDP checksum of a frame made by build() after its payload changed. */
+static void udp_recsum(const struct frame_case *c, uint8_t *f, size_t len, size_t l3, size_t l4)
+{
+	const uint8_t *ip = f + l3;
+	uint32_t s = c->family == 4 ? sum16(0, ip + 12, 8) : sum16(0, ip + 8, 32);
+	uint16_t ck;
+
+	f[l4 + 6] = f[l4 + 7] = 0;
+	s += IPPROTO_UDP + (uint32_t)(len - l4);
+	ck = fold(sum16(s, f + l4, len - l4));
+	if (!ck)
+		ck = 0xffff;
+	f[l4 + 6] = (uint8_t)(ck >> 8);
+	f[l4 + 7] = (uint8_t)ck;
+}
+
+/* A UDP frame whose payload ends with an empty trailer, checksums valid. */
+static size_t build_ts(const struct frame_case *c, size_t payload, uint8_t *f, size_t *l3,
+		       size_t *l4)
+{
+	struct xl_ts_trailer t = {.magic = XL_TS_TRAILER_MAGIC};
+	size_t len;
+
+	payload_len = payload;
+	len = build(c, f, l3, l4);
+	payload_len = 37;
+	memcpy(f + len - sizeof(t), &t, sizeof(t));
+	udp_recsum(c, f, len, *l3, *l4);
+	return len;
+}
+
+struct ts_case {
+	const char *name;
+	struct frame_case frame;
+	size_t payload; /* odd and even: the trailer at an odd and an even offset of the datagram */
+};
+
+static struct ts_case ts_cases[] = {
+	{"udp4_odd", {"udp4", 4, IPPROTO_UDP, 0, 0, 0, 0, XL_VERDICT_TX}, 37},
+	{"udp4_even", {"udp4", 4, IPPROTO_UDP, 0, 0, 0, 0, XL_VERDICT_TX}, 40},
+	{"udp4_vlan_opts", {"udp4", 4, IPPROTO_UDP, 1, 8, 0, 0, XL_VERDICT_TX}, 33},
+	{"udp6_odd", {"udp6", 6, IPPROTO_UDP, 0, 0, 0, 0, XL_VERDICT_TX}, 61},
+	{"udp6_even_ext", {"udp6", 6, IPPROTO_UDP, 0, 0, 1, 0, XL_VERDICT_TX}, 72},
+};
+
+ParameterizedTestParameters(handler_ts, fill_keeps_the_checksum_valid)
+{
+	return cr_make_param_array(struct ts_case, ts_cases,
+				   sizeof(ts_cases) / sizeof(ts_cases[0]));
+}
+
+ParameterizedTest(struct ts_case *tc, handler_ts, fill_keeps_the_checksum_valid)
+{
+	uint8_t f[256], orig[256];
+	size_t l3, l4, len = build_ts(&tc->frame, tc->payload, f, &l3, &l4);
+	struct xl_pkt p = {.data = f,
+			   .len = (uint32_t)len,
+			   .room = sizeof(f),
+			   .ts_src = 1,
+			   .xdp_ns = 0x1122334455667788ull,
+			   .rx_hw_ns = 0};
+	struct xl_ts_trailer t;
+
+	cr_assert(l4_csum_ok(&tc->frame, f, len, l3, l4), "%s: built valid", tc->name);
+	memcpy(orig, f, sizeof(f));
+	cr_assert_eq(xl_handler_ts_fill(&p, 0x0102030405060708ull), 1, "%s: filled", tc->name);
+	memcpy(&t, f + len - sizeof(t), sizeof(t));
+	cr_assert_eq(t.magic, XL_TS_TRAILER_MAGIC);
+	cr_assert_eq(t.src, 1);
+	cr_assert_eq(t.xdp_ns, 0x1122334455667788ull);
+	cr_assert_eq(t.worker_ns, 0x0102030405060708ull);
+	cr_assert_eq(t.rx_hw_ns, 0);
+	cr_assert(l4_csum_ok(&tc->frame, f, len, l3, l4), "%s: checksum still valid", tc->name);
+	cr_assert_arr_eq(f + l4 + 8, orig + l4 + 8, len - l4 - 8 - sizeof(t),
+			 "%s: payload before the trailer untouched", tc->name);
+}
+
+Test(handler_ts, frames_without_a_trailer_or_a_stamp_are_left_alone)
+{
+	struct frame_case udp4 = {"udp4", 4, IPPROTO_UDP, 0, 0, 0, 0, XL_VERDICT_TX};
+	struct frame_case tcp4 = {"tcp4", 4, IPPROTO_TCP, 0, 0, 0, 0, XL_VERDICT_TX};
+	uint8_t f[256], orig[256];
+	size_t l3, l4, len = build_ts(&udp4, 40, f, &l3, &l4);
+	struct xl_pkt p = {.data = f, .len = (uint32_t)len, .room = sizeof(f), .xdp_ns = 5};
+
+	memcpy(orig, f, sizeof(f));
+	cr_assert_eq(xl_handler_ts_fill(&p, 9), 0, "not stamped (ts_src 0)");
+	cr_assert_arr_eq(f, orig, sizeof(f));
+	p.ts_src = 1;
+	f[len - 32] ^= 0xff; /* no magic */
+	memcpy(orig, f, sizeof(f));
+	cr_assert_eq(xl_handler_ts_fill(&p, 9), 0, "no trailer");
+	cr_assert_arr_eq(f, orig, sizeof(f));
+	len = build(&tcp4, f, &l3, &l4);
+	memcpy(orig, f, sizeof(f));
+	p.len = (uint32_t)len;
+	cr_assert_eq(xl_handler_ts_fill(&p, 9), 0, "TCP");
+	cr_assert_arr_eq(f, orig, sizeof(f));
+	p.len = (uint32_t)l4 + 7; /* truncated UDP header */
+	cr_assert_eq(xl_handler_ts_fill(&p, 9), 0, "truncated");
+	cr_assert_eq(xl_handler_ts_fill(NULL, 9), 0);
+}
+
+Test(handler_ts, ipv4_without_a_udp_checksum_keeps_none)
+{
+	struct frame_case udp4 = {"udp4", 4, IPPROTO_UDP, 0, 0, 0, 0, XL_VERDICT_TX};
+	uint8_t f[256];
+	size_t l3, l4, len = build_ts(&udp4, 40, f, &l3, &l4);
+	struct xl_pkt p = {.data = f,
+			   .len = (uint32_t)len,
+			   .room = sizeof(f),
+			   .ts_src = 2,
+			   .xdp_ns = 7,
+			   .rx_hw_ns = 8};
+
+	f[l4 + 6] = f[l4 + 7] = 0;
+	cr_assert_eq(xl_handler_ts_fill(&p, 9), 1);
+	cr_assert_eq(f[l4 + 6] | f[l4 + 7], 0, "checksum 0 (none) stays 0");
+}
+
+Test(handler_ts, echo_ts_reflects_and_stamps)
+{
+	const struct xl_handler *h = xl_handler_builtin("echo-ts");
+	struct frame_case udp6 = {"udp6", 6, IPPROTO_UDP, 0, 0, 0, 0, XL_VERDICT_TX};
+	uint8_t f[256];
+	size_t l3, l4, len = build_ts(&udp6, 50, f, &l3, &l4);
+	struct xl_pkt p = {
+		.data = f, .len = (uint32_t)len, .room = sizeof(f), .ts_src = 1, .xdp_ns = 1};
+	struct xl_ts_trailer t;
+
+	cr_assert(h);
+	h->batch(h->ctx, &p, 1);
+	cr_assert_eq(p.verdict, XL_VERDICT_TX);
+	memcpy(&t, f + len - sizeof(t), sizeof(t));
+	cr_assert_eq(t.src, 1);
+	cr_assert_gt(t.worker_ns, 1, "the worker's clock read (CLOCK_MONOTONIC)");
+	cr_assert(l4_csum_ok(&udp6, f, len, l3, l4), "checksum valid after swap and stamp");
+	cr_assert_eq(f[l4 + 3], 0x40, "ports swapped: dport is the old sport");
 }
