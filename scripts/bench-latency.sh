@@ -9,7 +9,8 @@
 #   dpdk-af_xdp      bench/latency/dpdk_echo on DPDK's net_af_xdp PMD: it STANDS IN FOR
 #                    `dpdk-testpmd --forward-mode=5tswap`, which Debian 12 does not package
 # plus the cold-path tax (the kernel path with xlane attached, steering another port, against
-# nothing attached). Results: results/latency.json (schema: bench/latency/schema.jq), the table
+# nothing attached) and the round-trip breakdown of the xlane servers (client -> XDP -> worker ->
+# client, from the stamps of `xlane run --rx-stamp --handler echo-ts` and `lat_client --stamp`). Results: results/latency.json (schema: bench/latency/schema.jq), the table
 # on stdout, PNG plots in results/ (scripts/plot.sh), client logs in results/latency-log.txt.
 #
 #   scripts/bench-latency.sh [--quick] [--build DIR] [--out DIR] [--cpus SRV,CLI] [--servers LIST]
@@ -69,10 +70,10 @@ done
 # ---- parameters: --quick keeps the whole run well under a minute (CI) -------------------------
 if [ "$quick" = 1 ]; then
 	REPEAT=3 DUR=0.2 WARM=0.1 V6_REPEAT=1 SWEEP_RATES=5000,20000 STEP=0.1 TPUT_REPEAT=1
-	TPUT_START=20000 TPUT_MAX=400000 DRAIN=50 TAX_REPEAT=1
+	TPUT_START=20000 TPUT_MAX=400000 DRAIN=50 TAX_REPEAT=1 BD_SIZE=72
 else
 	REPEAT=3 DUR=3 WARM=1 V6_REPEAT=3 SWEEP_RATES=5000,10000,25000,50000,100000,150000,200000,300000
-	STEP=0.5 TPUT_REPEAT=3 TPUT_START=20000 TPUT_MAX=4000000 DRAIN=200 TAX_REPEAT=3
+	STEP=0.5 TPUT_REPEAT=3 TPUT_START=20000 TPUT_MAX=4000000 DRAIN=200 TAX_REPEAT=3 BD_SIZE=72
 fi
 # no server outlives this, whatever happens to the script
 if [ "$quick" = 1 ]; then MAXS=120; else MAXS=1800; fi
@@ -187,15 +188,17 @@ DESC[xlane-wakeup]="xlane run --handler echo, AF_XDP with need_wakeup"
 DESC[xlane-busypoll]="xlane run --handler echo --busy-poll"
 DESC[dpdk-af_xdp]="dpdk_echo (5tswap) on DPDK net_af_xdp; STANDS IN FOR dpdk-testpmd --forward-mode=5tswap, which Debian 12 does not package"
 
-server_cmd() { # name stats_file [xlane rule port] -> the command line, in an array SRV_CMD
-	local name=$1 stats=$2 rport=${3:-$PORT}
+server_cmd() { # name stats_file [xlane rule port] [stamp] -> the command line, in an array SRV_CMD
+	local name=$1 stats=$2 rport=${3:-$PORT} handler=(--handler echo)
+	# stamp: the RX-stamping program and the handler that returns the stamps (the breakdown)
+	[ "${4:-}" != stamp ] || handler=(--handler echo-ts --rx-stamp)
 	case "$name" in
 	kernel-block | kernel-mmsg | kernel-busypoll)
 		SRV_CMD=("${srv_pfx[@]}" "${rt_pfx[@]}" taskset -c "$srv_cpu" "$bin/lat_echo_kernel" --mode "${name#kernel-}"
 			--port "$PORT" --max-seconds "$MAXS" --stats "$stats") ;;
 	xlane-wakeup | xlane-busypoll)
 		SRV_CMD=("${srv_bpf_pfx[@]}" "${rt_pfx[@]}" taskset -c "$srv_cpu" timeout -s TERM "$MAXS" "$xlane" run "$srv_if"
-			--queues 0 --rule "udp dport $rport" --handler echo --cpus "$srv_cpu")
+			--queues 0 --rule "udp dport $rport" "${handler[@]}" --cpus "$srv_cpu")
 		if [ "$name" = xlane-busypoll ]; then SRV_CMD+=(--busy-poll); fi ;;
 	dpdk-af_xdp)
 		# (LSAN_OPTIONS matters only for ASan builds: the PMD leaks libxdp's umem struct)
@@ -230,8 +233,8 @@ wait_ready() { # name: probe until an echo comes back (bounded: 15 s)
 	return 1
 }
 
-start_server() { # name stats errlog [rule port]
-	server_cmd "$1" "$2" "${4:-$PORT}"
+start_server() { # name stats errlog [rule port] [stamp]
+	server_cmd "$1" "$2" "${4:-$PORT}" "${5:-}"
 	echo "${SRV_CMD[*]}" >"$tmp/cmd-$1"
 	"${SRV_CMD[@]}" >"$3" 2>&1 &
 	srv_pid=$!
@@ -393,12 +396,55 @@ else
 	tax='{"skipped": "kernel-block not in --servers"}'
 fi
 
+# ---- round-trip breakdown: xlane with RX stamps, probes that carry a timestamp trailer --------------------
+# xl_steer_ts stamps each steered frame in XDP (the RX metadata kfunc, else bpf_ktime_get_ns), the
+# echo-ts handler copies that stamp and its own into the probe's trailer, and lat_client --stamp
+# splits each round trip: client -> XDP, XDP -> worker, worker -> client. All CLOCK_MONOTONIC.
+breakdown='{"skipped": "xlane not available"}'
+if [ "$xlane_ok" = 1 ]; then
+	bd_runs='{}'
+	for name in xlane-busypoll xlane-wakeup; do
+		[[ " ${list[*]} " == *" $name "* ]] || continue
+		testbed_alive
+		rx_default
+		start_server "$name" /dev/null "$tmp/err-bd-$name.txt" "$PORT" stamp
+		echo "${SRV_CMD[*]}" >"$tmp/cmd-bd-$name"
+		if wait_ready "$name"; then
+			say "breakdown: $name with RX stamps (--rx-stamp --handler echo-ts), ping-pong, spinning client"
+			client "$name" pingpong-spin-stamped "$srv_ip" "$tmp/bd-$name.json" --mode pingpong --wait spin \
+				--duration "$DUR" --warmup "$WARM" --repeat "$REPEAT" --stamp --size "$BD_SIZE" || true
+		else
+			say "breakdown: $name with RX stamps did not answer: $(tail -n 2 "$tmp/err-bd-$name.txt" | tr '\n' ' ')"
+		fi
+		stop_server
+		if [ -s "$tmp/bd-$name.json" ]; then
+			bd_runs=$(jq -c --arg n "$name" --slurpfile d "$tmp/bd-$name.json" --arg cmd "$(cat "$tmp/cmd-bd-$name")" \
+				'.[$n] = ($d[0] + {server_command: $cmd})' <<<"$bd_runs")
+		fi
+	done
+	if [ "$bd_runs" != '{}' ]; then
+		breakdown=$(jq -n --argjson runs "$bd_runs" --arg size "$BD_SIZE" \
+			'{program: "xl_steer_ts (device-bound; struct xl_rx_meta in the XDP metadata area)",
+			  handler: "echo-ts (fills the probe trailer, struct xl_ts_trailer)",
+			  payload_bytes: ($size | tonumber),
+			  clocks: "client send/receive and worker: CLOCK_MONOTONIC; XDP: bpf_ktime_get_ns (the same clock); rx_meta: the device RX timestamp, reported when the device gives one",
+			  runs: $runs}')
+	elif [[ " ${list[*]} " == *" xlane-"* ]]; then
+		breakdown='{"skipped": "no stamped run succeeded (see the log)"}'
+	else
+		breakdown='{"skipped": "no xlane server in --servers"}'
+	fi
+else
+	breakdown=$(jq -n --arg why "$xlane_why" '{skipped: $why}')
+fi
+
 # ---- results -------------------------------------------------------------------------------------------
 shopt -s nullglob
 srv_files=()
 for s in "${list[@]}"; do [ -e "$tmp/server-$s.json" ] && srv_files+=("$tmp/server-$s.json"); done
 jq -n --arg cmd "scripts/bench-latency.sh $*" --argjson quick "$([ "$quick" = 1 ] && echo true || echo false)" \
 	--slurpfile fp "$tmp/fingerprint.json" --argjson skipped "$skipped" --argjson tax "$tax" \
+	--argjson breakdown "$breakdown" \
 	--argjson cfg "$(jq -n --arg r "$REPEAT" --arg d "$DUR" --arg w "$WARM" --arg rates "$SWEEP_RATES" \
 		--arg step "$STEP" --arg tr "$TPUT_REPEAT" --arg ts "$TPUT_START" --arg tm "$TPUT_MAX" \
 		--arg rt "$rt" --arg nice "$nice" --arg port "$PORT" --arg ip "$srv_ip" --arg ip6 "$srv_ip6" --arg sc "$srv_cpu" --arg cc "$cli_cpu" \
@@ -411,7 +457,8 @@ jq -n --arg cmd "scripts/bench-latency.sh $*" --argjson quick "$([ "$quick" = 1 
 		  scheduling: (if $rt != "0" then "SCHED_FIFO priority \($rt) (--rt)" elif $nice != "0" then "SCHED_OTHER at nice \($nice) (--nice)" else "SCHED_OTHER, nice 0 (default)" end),
 		  baseline: "kernel-block", timestamps: "CLOCK_MONOTONIC in the client at send and at receive (user space to user space)"}')" \
 	'{schema: "xlane-latency/1", generated_utc: (now | todate), command: $cmd, quick: $quick,
-	  fingerprint: $fp[0], config: $cfg, servers: [inputs], cold_path_tax: $tax, skipped: $skipped}' \
+	  fingerprint: $fp[0], config: $cfg, servers: [inputs], cold_path_tax: $tax, breakdown: $breakdown,
+	  skipped: $skipped}' \
 	"${srv_files[@]}" >"$out/latency.json"
 jq -e --arg kind results -f bench/latency/schema.jq "$out/latency.json" >/dev/null
 
@@ -421,6 +468,7 @@ echo "dpdk-af_xdp is bench/latency/dpdk_echo standing in for dpdk-testpmd --forw
 jq -r -f bench/latency/table.jq "$out/latency.json" | "$bin/lat_table" --baseline kernel-block
 jq -r '.cold_path_tax | if .skipped then "cold-path tax: skipped (\(.skipped))"
 	else "cold-path tax (kernel-block with xlane attached for \(.xlane_rule) / without): p50 \(.ratio_with_to_without.p50 * 100 | round / 100)x, p99 \(.ratio_with_to_without.p99 * 100 | round / 100)x, max rate \(.ratio_with_to_without.max_rate // 0 | . * 100 | round / 100)x" end' "$out/latency.json"
+jq -r -f bench/latency/breakdown.jq "$out/latency.json"
 jq -r '.skipped[] | "skipped: \(.server): \(.reason)"' "$out/latency.json"
 if command -v gnuplot >/dev/null; then
 	scripts/plot.sh "$out/latency.json" "$out" >&2 || say "plots failed (see above)"

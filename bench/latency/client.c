@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "steer.h" /* XL_TS_SRC_* */
+
 #define BATCH	    32
 #define SOCK_BUF    (4 << 20)
 #define PROGRESS_NS 2000000000ull
@@ -98,6 +100,35 @@ static void progress(struct run *r, uint64_t now, uint64_t planned)
 		(double)xl_hist_percentile(res->hist, 99) / 1e3);
 }
 
+const char *const lat_seg_names[LAT_NSEG] = {"client_to_xdp", "xdp_to_worker", "worker_to_client"};
+const char *const lat_src_names[LAT_NSRC] = {"none", "ktime", "rx_meta"};
+
+/*
+ * A measured echo of a stamped probe: split its round trip at the server's stamps. Every clock
+ * is CLOCK_MONOTONIC of this host (xdp_ns is bpf_ktime_get_ns()), so the three segments add up
+ * to the real-send latency exactly; out-of-order stamps mean another host or clock: skipped.
+ */
+static void on_stamp(struct lat_result *res, const struct xl_probe_hdr *h, const uint8_t *buf,
+		     size_t len, uint64_t rx_ns)
+{
+	struct xl_ts_trailer t;
+
+	if (!xl_probe_trailer(buf, len, &t))
+		return;
+	if (t.src >= LAT_NSRC)
+		t.src = XL_TS_SRC_NONE;
+	res->stamped[t.src]++;
+	if (t.src == XL_TS_SRC_NONE || !res->seg[0])
+		return;
+	if (t.xdp_ns < h->tx_ns || t.worker_ns < t.xdp_ns || rx_ns < t.worker_ns) {
+		res->stamp_skew++;
+		return;
+	}
+	xl_hist_record(res->seg[0], t.xdp_ns - h->tx_ns);
+	xl_hist_record(res->seg[1], t.worker_ns - t.xdp_ns);
+	xl_hist_record(res->seg[2], rx_ns - t.worker_ns);
+}
+
 /* one received datagram; returns true if it is the echo of (flow, seq) */
 static bool on_echo(struct run *r, const uint8_t *buf, size_t len, uint64_t rx_ns,
 		    unsigned int want_flow, uint64_t want_seq)
@@ -127,8 +158,11 @@ static bool on_echo(struct run *r, const uint8_t *buf, size_t len, uint64_t rx_n
 	cls = xl_tracker_rx(&r->trk[h.flow], h.seq);
 	if (cls == XL_RX_DUP || cls == XL_RX_INVALID)
 		return false;
-	if (!(h.flags & XL_PROBE_F_WARMUP))
+	if (!(h.flags & XL_PROBE_F_WARMUP)) {
 		xl_hist_record(res->hist, xl_probe_latency(&h, rx_ns, r->cfg->open_loop));
+		if (h.flags & XL_PROBE_F_STAMP)
+			on_stamp(res, &h, buf, len, rx_ns);
+	}
 	return h.flow == want_flow && h.seq == want_seq;
 }
 
@@ -170,7 +204,8 @@ static void run_pingpong(struct run *r)
 {
 	const struct lat_run_cfg *cfg = r->cfg;
 	struct lat_result *res = r->res;
-	uint16_t flags = cfg->warmup ? XL_PROBE_F_WARMUP : 0;
+	uint16_t flags = (uint16_t)((cfg->warmup ? XL_PROBE_F_WARMUP : 0) |
+				    (cfg->stamp ? XL_PROBE_F_STAMP : 0));
 	uint64_t i, now, end = r->t_start + cfg->duration_ns;
 	uint8_t *tx = r->txbuf[0], *rx = r->rxbuf[0];
 
@@ -219,7 +254,8 @@ static uint64_t tx_burst(struct run *r, const struct xl_sched *sc, uint64_t i, u
 			 uint64_t now)
 {
 	const struct lat_run_cfg *cfg = r->cfg;
-	uint16_t flags = cfg->warmup ? XL_PROBE_F_WARMUP : 0;
+	uint16_t flags = (uint16_t)((cfg->warmup ? XL_PROBE_F_WARMUP : 0) |
+				    (cfg->stamp ? XL_PROBE_F_STAMP : 0));
 	unsigned int k, nf = r->s->n;
 	uint64_t sent = 0;
 	int rc;
@@ -305,18 +341,25 @@ static void run_open(struct run *r)
 
 int lat_run(const struct lat_socks *s, const struct lat_run_cfg *cfg, struct lat_result *res)
 {
-	struct xl_hist *hist = res->hist;
+	struct xl_hist *hist = res->hist, *seg[LAT_NSEG];
 	uint64_t per_flow, drain_end;
 	struct run *r;
 	unsigned int f, k;
 	int err = 0;
 
 	if (!s->n || !hist || cfg->size < XL_PROBE_MIN_SIZE || cfg->size > XL_PROBE_MAX_SIZE ||
-	    !cfg->count || !cfg->duration_ns || (cfg->open_loop && !cfg->rate_pps))
+	    !cfg->count || !cfg->duration_ns || (cfg->open_loop && !cfg->rate_pps) ||
+	    (cfg->stamp && cfg->size < XL_PROBE_STAMP_MIN_SIZE))
 		return -EINVAL;
+	memcpy(seg, res->seg, sizeof(seg));
 	memset(res, 0, sizeof(*res));
 	res->hist = hist;
 	xl_hist_reset(hist);
+	for (k = 0; k < LAT_NSEG; k++) {
+		res->seg[k] = seg[k];
+		if (seg[k])
+			xl_hist_reset(seg[k]);
+	}
 
 	r = calloc(1, sizeof(*r));
 	if (!r)

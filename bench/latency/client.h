@@ -25,6 +25,13 @@ enum lat_wait {
 };
 
 #define LAT_MAX_FLOWS 64
+#define LAT_NSEG      3 /**< round-trip segments of a stamped echo */
+#define LAT_NSRC      3 /**< XL_TS_SRC_NONE, _KTIME, _RX_META */
+
+/** Segment names, in lat_result.seg order: "client_to_xdp", "xdp_to_worker", "worker_to_client". */
+extern const char *const lat_seg_names[LAT_NSEG];
+/** Source names by XL_TS_SRC_*: "none", "ktime", "rx_meta". */
+extern const char *const lat_src_names[LAT_NSRC];
 
 struct lat_socks {
 	unsigned int n;		       /**< flows */
@@ -43,6 +50,7 @@ struct lat_run_cfg {
 	uint64_t timeout_ns;  /**< ping-pong: give up on one probe after this */
 	uint64_t drain_ns;    /**< wait this long at most for late echoes at the end */
 	bool warmup;	      /**< probes are flagged warm-up and not recorded */
+	bool stamp;	      /**< probes carry a timestamp trailer (size >= XL_PROBE_STAMP_MIN_SIZE) */
 	const char *progress; /**< label for the stderr progress line, NULL for none */
 };
 
@@ -66,6 +74,13 @@ struct lat_result {
 	double rx_pps;		/**< achieved echo rate */
 	bool generator_limited; /**< open loop: stopped early or ended > 10 % of the run behind */
 	struct xl_hist *hist;	/**< latency in ns of every measured echo (caller-owned) */
+	/**
+	 * With lat_run_cfg.stamp: the round trip of every stamped echo split at the server's
+	 * stamps, client -> XDP, XDP -> worker, worker -> client (caller-owned; NULL: not kept).
+	 */
+	struct xl_hist *seg[LAT_NSEG];
+	uint64_t stamped[LAT_NSRC]; /**< measured echoes by trailer source (XL_TS_SRC_*) */
+	uint64_t stamp_skew;	    /**< stamped echoes whose stamps were out of order: skipped */
 };
 
 /** @brief **lat_now_ns()** CLOCK_MONOTONIC in ns. */

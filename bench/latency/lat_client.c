@@ -56,6 +56,7 @@ enum {
 	O_LABEL,
 	O_CPU,
 	O_QUIET,
+	O_STAMP,
 };
 
 /* one table drives getopt_long and --help */
@@ -82,6 +83,9 @@ static const struct opt_desc opts_desc[] = {
 	{"cpu", 1, O_CPU, "N", "pin the client to this CPU"},
 	{"json", 1, O_JSON, "FILE", "write every raw figure as JSON"},
 	{"quiet", 0, O_QUIET, NULL, "no progress on stderr"},
+	{"stamp", 0, O_STAMP, NULL,
+	 "ask the server for its timestamps (xlane run --rx-stamp --handler echo-ts) and split "
+	 "the round trip: client->XDP, XDP->worker, worker->client; --size >= 72"},
 	{"help", 0, O_HELP, NULL, "this text"},
 };
 #define N_OPTS (sizeof(opts_desc) / sizeof(opts_desc[0]))
@@ -269,6 +273,9 @@ static int parse_args(int argc, char **argv, struct lat_cli_cfg *c)
 		case O_QUIET:
 			c->quiet = true;
 			break;
+		case O_STAMP:
+			c->stamp = true;
+			break;
 		case O_HELP:
 			usage(stdout);
 			exit(EXIT_SUCCESS);
@@ -285,6 +292,12 @@ static int parse_args(int argc, char **argv, struct lat_cli_cfg *c)
 	}
 	if (!c->server) {
 		fprintf(stderr, "lat_client: --server is required\n");
+		return -EINVAL;
+	}
+	if (c->stamp && c->size < XL_PROBE_STAMP_MIN_SIZE) {
+		fprintf(stderr,
+			"lat_client: --stamp needs --size >= %u (header + trailer), got %u\n",
+			XL_PROBE_STAMP_MIN_SIZE, c->size);
 		return -EINVAL;
 	}
 	if (c->mode == LAT_MODE_SWEEP && !c->n_rates) {

@@ -16,6 +16,7 @@ static struct lat_run_cfg base_run(const struct lat_cli_cfg *c)
 		.duration_ns = (uint64_t)(c->duration_s * 1e9),
 		.timeout_ns = (uint64_t)(c->timeout_ms * 1e6),
 		.drain_ns = (uint64_t)(c->drain_ms * 1e6),
+		.stamp = c->stamp,
 	};
 }
 
@@ -119,10 +120,17 @@ int lat_measure(const struct lat_cli_cfg *c, const struct lat_socks *s, struct l
 	struct lat_run_cfg rc = base_run(c);
 	char label[96];
 	unsigned int rep, k;
-	int err;
+	int err = 0;
 
-	if (!h)
-		return -errno;
+	for (k = 0; c->stamp && k < LAT_NSEG; k++)
+		if (!(res.seg[k] = xl_hist_create()))
+			err = -ENOMEM;
+	if (!h || err) {
+		for (k = 0; k < LAT_NSEG; k++)
+			xl_hist_destroy(res.seg[k]);
+		xl_hist_destroy(h);
+		return -ENOMEM;
+	}
 	snprintf(label, sizeof(label), "%s %s", c->label, lat_mode_name(c->mode));
 	err = warmup(c, s, &res,
 		     c->mode == LAT_MODE_TPUT	 ? c->rate_start
@@ -162,6 +170,8 @@ int lat_measure(const struct lat_cli_cfg *c, const struct lat_socks *s, struct l
 			err = -EINVAL;
 		}
 	}
+	for (k = 0; k < LAT_NSEG; k++)
+		xl_hist_destroy(res.seg[k]);
 	xl_hist_destroy(h);
 	return err;
 }

@@ -26,11 +26,42 @@ void xl_probe_fill(void *buf, unsigned int size, uint32_t run_id, uint16_t flow,
 		.tx_ns = tx_ns,
 	};
 	uint8_t *b = buf;
-	unsigned int i;
+	unsigned int i, end = size;
 
+	if ((flags & XL_PROBE_F_STAMP) && size >= XL_PROBE_STAMP_MIN_SIZE) {
+		struct xl_ts_trailer t = {.magic = XL_TS_TRAILER_MAGIC};
+
+		end = size - (unsigned int)sizeof(t);
+		memcpy(b + end, &t, sizeof(t));
+	} else {
+		h.flags &= (uint16_t)~XL_PROBE_F_STAMP;
+	}
 	memcpy(b, &h, sizeof(h));
-	for (i = sizeof(h); i < size; i++)
+	for (i = sizeof(h); i < end; i++)
 		b[i] = pattern_byte(seq, i);
+}
+
+/* where the pattern ends: before the trailer of a stamped probe */
+static unsigned int pattern_end(const struct xl_probe_hdr *h, unsigned int size)
+{
+	if ((h->flags & XL_PROBE_F_STAMP) && size >= XL_PROBE_STAMP_MIN_SIZE)
+		return size - (unsigned int)sizeof(struct xl_ts_trailer);
+	return size;
+}
+
+bool xl_probe_trailer(const void *buf, size_t len, struct xl_ts_trailer *t)
+{
+	struct xl_probe_hdr h;
+	unsigned int end;
+
+	if (len < sizeof(h) || len > XL_PROBE_MAX_SIZE)
+		return false;
+	memcpy(&h, buf, sizeof(h));
+	end = pattern_end(&h, (unsigned int)len);
+	if (end == len)
+		return false;
+	memcpy(t, (const uint8_t *)buf + end, sizeof(*t));
+	return t->magic == XL_TS_TRAILER_MAGIC;
 }
 
 enum xl_probe_verdict xl_probe_check(const void *buf, size_t len, unsigned int size,
@@ -38,7 +69,7 @@ enum xl_probe_verdict xl_probe_check(const void *buf, size_t len, unsigned int s
 {
 	const uint8_t *b = buf;
 	struct xl_probe_hdr h;
-	unsigned int i;
+	unsigned int i, end;
 
 	if (len != size || len < sizeof(h))
 		return XL_PROBE_FOREIGN;
@@ -47,9 +78,17 @@ enum xl_probe_verdict xl_probe_check(const void *buf, size_t len, unsigned int s
 		return XL_PROBE_FOREIGN;
 	if (h.run_id != run_id)
 		return XL_PROBE_STALE;
-	for (i = sizeof(h); i < size; i++)
+	end = pattern_end(&h, size);
+	for (i = sizeof(h); i < end; i++)
 		if (b[i] != pattern_byte(h.seq, i))
 			return XL_PROBE_CORRUPT;
+	if (end < size) {
+		uint32_t magic;
+
+		memcpy(&magic, b + end, sizeof(magic));
+		if (magic != XL_TS_TRAILER_MAGIC)
+			return XL_PROBE_CORRUPT;
+	}
 	return XL_PROBE_OK;
 }
 

@@ -25,8 +25,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "handler.h" /* struct xl_ts_trailer: what xlane's "echo-ts" handler fills in */
+
 #define XL_PROBE_MAGIC	  0x584c4c42u /* "XLLB" */
 #define XL_PROBE_F_WARMUP 0x1u	      /**< sent during warm-up: checked, not measured */
+#define XL_PROBE_F_STAMP  0x2u	      /**< ends with a struct xl_ts_trailer for the server */
 
 /** The head of every probe payload (client host byte order, echoed untouched). */
 struct xl_probe_hdr {
@@ -43,8 +46,14 @@ _Static_assert(sizeof(struct xl_probe_hdr) == 40, "probe header layout");
 
 #define XL_PROBE_MIN_SIZE ((unsigned int)sizeof(struct xl_probe_hdr))
 #define XL_PROBE_MAX_SIZE 1452u /* IPv6 without fragmentation on a 1500-byte MTU */
+/** The smallest probe that carries a timestamp trailer (XL_PROBE_F_STAMP). */
+#define XL_PROBE_STAMP_MIN_SIZE ((unsigned int)(sizeof(struct xl_probe_hdr) + sizeof(struct xl_ts_trailer)))
 
-/** @brief **xl_probe_fill()** writes a whole probe payload of @p size bytes into @p buf. */
+/**
+ * @brief **xl_probe_fill()** writes a whole probe payload of @p size bytes into @p buf. With
+ * XL_PROBE_F_STAMP in @p flags (and @p size >= XL_PROBE_STAMP_MIN_SIZE) the last bytes are an
+ * empty struct xl_ts_trailer (magic, zeros) instead of pattern.
+ */
 void xl_probe_fill(void *buf, unsigned int size, uint32_t run_id, uint16_t flow, uint64_t seq,
 		   uint64_t intended_ns, uint64_t tx_ns, uint16_t flags);
 
@@ -56,9 +65,18 @@ enum xl_probe_verdict {
 	XL_PROBE_VERDICT_MAX,
 };
 
-/** @brief **xl_probe_check()** validates an echoed payload of @p len bytes. */
+/**
+ * @brief **xl_probe_check()** validates an echoed payload of @p len bytes. A stamped probe's
+ * trailer is the server's to fill: only its magic is checked.
+ */
 enum xl_probe_verdict xl_probe_check(const void *buf, size_t len, unsigned int size,
 				     uint32_t run_id);
+
+/**
+ * @brief **xl_probe_trailer()** copies the timestamp trailer of a checked probe into @p t.
+ * @return true when the probe was sent with XL_PROBE_F_STAMP and carries a trailer
+ */
+bool xl_probe_trailer(const void *buf, size_t len, struct xl_ts_trailer *t);
 
 /** Open-loop schedule: probe i is due at t0 + i * 1e9 / rate. */
 struct xl_sched {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "steer.h" /* XL_TS_SRC_* */
 #include "table.h"
 
 const double lat_pct_values[LAT_NPCT] = {0, 50, 90, 99, 99.9, 99.99, 100};
@@ -24,7 +25,9 @@ struct lat_report {
 	uint64_t max_rate[LAT_MAX_REPEAT];
 	bool max_rate_limited[LAT_MAX_REPEAT];
 	unsigned int n_max_rate;
-	struct xl_hist *all; /* every repetition merged, for the HDR curve */
+	struct xl_hist *all;	       /* every repetition merged, for the HDR curve */
+	struct xl_hist *seg[LAT_NSEG]; /* with --stamp: each segment, repetitions merged */
+	uint64_t stamped[LAT_NSRC], stamp_skew;
 };
 
 static const char *const mode_names[LAT_MODE_MAX] = {"pingpong", "open", "sweep", "tput"};
@@ -42,12 +45,16 @@ struct lat_report *lat_report_create(const struct lat_cli_cfg *cfg)
 		return NULL;
 	r->cfg = cfg;
 	r->all = xl_hist_create();
-	if (!r->all) {
-		free(r);
-		errno = ENOMEM;
-		return NULL;
-	}
+	for (unsigned int k = 0; cfg->stamp && k < LAT_NSEG; k++)
+		if (!(r->seg[k] = xl_hist_create()))
+			goto fail;
+	if (!r->all)
+		goto fail;
 	return r;
+fail:
+	lat_report_destroy(r);
+	errno = ENOMEM;
+	return NULL;
 }
 
 void lat_report_destroy(struct lat_report *r)
@@ -55,6 +62,8 @@ void lat_report_destroy(struct lat_report *r)
 	if (!r)
 		return;
 	xl_hist_destroy(r->all);
+	for (unsigned int k = 0; k < LAT_NSEG; k++)
+		xl_hist_destroy(r->seg[k]);
 	free(r);
 }
 
@@ -71,12 +80,20 @@ int lat_report_add(struct lat_report *r, unsigned int rep, uint64_t offered, boo
 	p->offered_pps = offered;
 	p->res = *res;
 	p->res.hist = NULL;
+	memset(p->res.seg, 0, sizeof(p->res.seg));
 	p->pass = pass;
 	for (i = 0; i < LAT_NPCT; i++)
 		p->pct_ns[i] = xl_hist_percentile(res->hist, lat_pct_values[i]);
 	p->mean_ns = xl_hist_mean(res->hist);
-	if (!is_step)
+	if (!is_step) {
 		xl_hist_merge(r->all, res->hist);
+		for (i = 0; i < LAT_NSEG; i++)
+			if (r->seg[i] && res->seg[i])
+				xl_hist_merge(r->seg[i], res->seg[i]);
+		for (i = 0; i < LAT_NSRC; i++)
+			r->stamped[i] += res->stamped[i];
+		r->stamp_skew += res->stamp_skew;
+	}
 	return 0;
 }
 
@@ -132,6 +149,50 @@ static void point_row(struct bench_table *t, const char *what, const struct lat_
 	bench_table_cell(t, "%.1f", p->mean_ns / 1e3);
 }
 
+static const char *const seg_titles[LAT_NSEG] = {"client -> XDP", "XDP -> worker",
+						 "worker -> client"};
+
+/* the stamp sources seen: "ktime", "rx_meta", "ktime+rx_meta" or "none" */
+static const char *src_summary(const struct lat_report *r)
+{
+	bool k = r->stamped[XL_TS_SRC_KTIME], m = r->stamped[XL_TS_SRC_RX_META];
+
+	return k && m ? "ktime+rx_meta" : k ? "ktime" : m ? "rx_meta" : "none";
+}
+
+/* the round-trip breakdown of stamped echoes (repetitions merged) */
+static int print_breakdown(const struct lat_report *r, FILE *out)
+{
+	uint64_t stamped = r->stamped[XL_TS_SRC_KTIME] + r->stamped[XL_TS_SRC_RX_META];
+	struct bench_table *t;
+	char title[200];
+	unsigned int i, k;
+	int err;
+
+	snprintf(title, sizeof(title),
+		 "%s: round trip split at the server's stamps (source %s; %llu stamped, %llu not, "
+		 "%llu out of order) (us)",
+		 r->cfg->label, src_summary(r), (unsigned long long)stamped,
+		 (unsigned long long)r->stamped[XL_TS_SRC_NONE], (unsigned long long)r->stamp_skew);
+	t = bench_table_new(title, 1 + LAT_NPCT);
+	if (!t)
+		return -errno;
+	bench_table_col(t, 0, "segment", BENCH_ALIGN_LEFT);
+	for (i = 0; i < LAT_NPCT; i++)
+		bench_table_col(t, 1 + i, lat_pct_names[i], BENCH_ALIGN_RIGHT);
+	for (k = 0; k < LAT_NSEG; k++) {
+		bench_table_row(t);
+		bench_table_cell(t, "%s", seg_titles[k]);
+		for (i = 0; i < LAT_NPCT; i++)
+			bench_table_cell(t, "%.1f",
+					 (double)xl_hist_percentile(r->seg[k], lat_pct_values[i]) /
+						 1e3);
+	}
+	err = bench_table_print(t, out);
+	bench_table_free(t);
+	return err;
+}
+
 int lat_report_print(const struct lat_report *r, FILE *out)
 {
 	const struct lat_cli_cfg *c = r->cfg;
@@ -171,6 +232,8 @@ int lat_report_print(const struct lat_report *r, FILE *out)
 		fprintf(out, "max rate with loss < %.3f%%, rep %u: %llu pps%s\n",
 			c->loss_target * 100, i + 1, (unsigned long long)r->max_rate[i],
 			r->max_rate_limited[i] ? " (lower bound: generator or --rate-max)" : "");
+	if (!err && c->stamp)
+		err = print_breakdown(r, out);
 	return err;
 }
 
@@ -280,6 +343,39 @@ static int hdr_point(uint64_t value, uint64_t count, uint64_t cum, void *vctx)
 	return 0;
 }
 
+/* "breakdown": null without --stamp; else the sources, counts and each segment's percentiles */
+static void json_breakdown(struct bench_json *j, const struct lat_report *r)
+{
+	unsigned int i, k;
+
+	bench_json_key(j, "breakdown");
+	if (!r->cfg->stamp) {
+		bench_json_null(j);
+		return;
+	}
+	bench_json_obj_begin(j);
+	bench_json_kv_str(j, "source", src_summary(r));
+	bench_json_key(j, "echoes");
+	bench_json_obj_begin(j);
+	for (i = 0; i < LAT_NSRC; i++)
+		bench_json_kv_uint(j, lat_src_names[i], r->stamped[i]);
+	bench_json_kv_uint(j, "out_of_order", r->stamp_skew);
+	bench_json_obj_end(j);
+	bench_json_key(j, "segments_ns");
+	bench_json_obj_begin(j);
+	for (k = 0; k < LAT_NSEG; k++) {
+		bench_json_key(j, lat_seg_names[k]);
+		bench_json_obj_begin(j);
+		for (i = 0; i < LAT_NPCT; i++)
+			bench_json_kv_uint(j, lat_pct_names[i],
+					   xl_hist_percentile(r->seg[k], lat_pct_values[i]));
+		bench_json_kv_double(j, "mean", xl_hist_mean(r->seg[k]));
+		bench_json_obj_end(j);
+	}
+	bench_json_obj_end(j);
+	bench_json_obj_end(j);
+}
+
 int lat_report_json(const struct lat_report *r, FILE *out)
 {
 	const struct lat_cli_cfg *c = r->cfg;
@@ -333,6 +429,7 @@ int lat_report_json(const struct lat_report *r, FILE *out)
 		bench_json_kv_bool(j, "lower_bound", limited);
 		bench_json_obj_end(j);
 	}
+	json_breakdown(j, r);
 	bench_json_key(j, "hdr");
 	bench_json_arr_begin(j);
 	if (r->all->count) {

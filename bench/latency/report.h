@@ -47,6 +47,7 @@ struct lat_cli_cfg {
 	int cpu;
 	const char *json_path;
 	bool quiet;
+	bool stamp; /**< --stamp: probes carry a timestamp trailer; report the breakdown */
 	struct sockaddr_storage dst;
 	socklen_t dst_len;
 };

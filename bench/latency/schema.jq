@@ -39,6 +39,21 @@ def check_spread($p):
                                    "\($p | map(tostring) | join(".")): min <= median <= max broken")
                          else [] end);
 
+# lat_client --stamp: the round trip split at the server's stamps (null without --stamp)
+def check_breakdown($p):
+  if getpath($p) == null then [] else
+    t($p; "object")
+    + oneof($p + ["source"]; ["none", "ktime", "rx_meta", "ktime+rx_meta"])
+    + ([("none", "ktime", "rx_meta", "out_of_order") as $k | t($p + ["echoes", $k]; "number")] | add)
+    + ([("client_to_xdp", "xdp_to_worker", "worker_to_client") as $s
+        | ([(pcts[], "mean") as $k | t($p + ["segments_ns", $s, $k]; "number")] | add)
+          + (getpath($p + ["segments_ns", $s]) as $x
+             | if ($x | type) == "object" then
+                 rule([pcts[] as $k | $x[$k]] as $v | $v == ($v | sort);
+                      "\($p | map(tostring) | join(".")).segments_ns.\($s): percentiles not monotone")
+               else [] end)] | add)
+  end;
+
 def check_client($p):
   t($p; "object")
   + (if (getpath($p) | type) != "object" then [] else
@@ -56,6 +71,7 @@ def check_client($p):
       + ([range(0; getpath($p + ["steps"]) | length) as $i | check_point($p + ["steps", $i])] | add // [])
       + ([(pcts[], "mean") as $k | check_spread($p + ["summary", "latency_ns", $k])] | add)
       + check_spread($p + ["summary", "rx_pps"])
+      + check_breakdown($p + ["breakdown"])
       + ([("sent", "received", "lost", "loss_ratio") as $k | t($p + ["summary", $k]; "number")] | add)
       + (getpath($p) as $d
          | (if ($d.mode == "pingpong" or $d.mode == "open")
@@ -84,7 +100,12 @@ def check_results:
         + ((.servers[$i].runs | if type == "object" then keys else [] end) as $ks
            | [$ks[] as $r | check_client(["servers", $i, "runs", $r])] | add // [])]
      | add // [])
-  + t(["cold_path_tax"]; "object") + t(["skipped"]; "array");
+  + t(["cold_path_tax"]; "object") + t(["skipped"]; "array")
+  + t(["breakdown"]; "object")
+  + ((.breakdown.runs // {}) | keys) as $bk
+  | . as $doc | ([$bk[] as $r | check_client(["breakdown", "runs", $r])
+                 + rule(($doc.breakdown.runs[$r].breakdown | type) == "object";
+                        "breakdown.runs.\($r).breakdown: missing (run without --stamp?)")] | add // []);
 
 (if $kind == "client" then check_client([])
  elif $kind == "results" then check_results

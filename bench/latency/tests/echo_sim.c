@@ -3,11 +3,39 @@
 #include "echo_sim.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "steer.h" /* XL_TS_SRC_KTIME */
+
+static uint64_t sim_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* SIM_STAMP: what echo-ts does to a stamped probe's trailer; @bad: stamps out of order */
+static void sim_stamp(struct echo_sim *sim, uint8_t *buf, size_t n, uint64_t rx_ns, bool bad)
+{
+	struct xl_ts_trailer t;
+
+	if (!xl_probe_trailer(buf, n, &t))
+		return;
+	t.src = XL_TS_SRC_KTIME;
+	t.xdp_ns = bad ? rx_ns + 3600000000000ull : rx_ns; /* an hour ahead: after the echo */
+	t.worker_ns = sim_now();
+	memcpy(buf + n - sizeof(t), &t, sizeof(t));
+	if (bad)
+		sim->misstamped++;
+	else
+		sim->stamped++;
+}
 
 static void *sim_main(void *arg)
 {
@@ -20,6 +48,9 @@ static void *sim_main(void *arg)
 		if (n < 0)
 			continue; /* SO_RCVTIMEO: look at stop again */
 		sim->rx++;
+		if (sim->how == SIM_STAMP)
+			sim_stamp(sim, buf, (size_t)n, sim_now(),
+				  sim->every && sim->rx % sim->every == 0);
 		if (sim->how == SIM_STALL && sim->rx == sim->every) {
 			struct timespec ts = {.tv_sec = sim->stall_ms / 1000,
 					      .tv_nsec = (long)(sim->stall_ms % 1000) * 1000000};

@@ -19,6 +19,8 @@ enum sim_behaviour {
 	SIM_SWAP,     /* hold every `every`-th datagram back until after the next one */
 	SIM_CORRUPT,  /* damage the pattern of every `every`-th datagram */
 	SIM_STALL,    /* stop for stall_ms once, after `every` datagrams */
+	SIM_STAMP,    /* fill the timestamp trailer of stamped probes like xlane's echo-ts (receive
+		       * time as xdp_ns, send time as worker_ns); every `every`-th out of order */
 };
 
 struct echo_sim {
@@ -27,7 +29,7 @@ struct echo_sim {
 	unsigned int stall_ms;
 	int client_sndbuf; /* if > 0: SO_SNDBUF of the client end (small: sends block) */
 	/* filled by the thread */
-	uint64_t rx, tx, dropped, duplicated, swapped, corrupted, stalls;
+	uint64_t rx, tx, dropped, duplicated, swapped, corrupted, stalls, stamped, misstamped;
 	/* private */
 	int fd;
 	volatile int stop;

@@ -12,6 +12,7 @@
 
 #include "client.h"
 #include "echo_sim.h"
+#include "steer.h" /* XL_TS_SRC_* */
 
 static bool valgrind(void)
 {
@@ -169,6 +170,96 @@ Test(lat_client, pingpong_blocking_and_spinning_both_measure)
 		cr_assert_gt(res.rx_pps, 0);
 		xl_hist_destroy(res.hist);
 	}
+}
+
+Test(lat_client, stamped_round_trips_split_into_three_segments)
+{
+	struct lat_run_cfg cfg = {.size = XL_PROBE_STAMP_MIN_SIZE,
+				  .stamp = true,
+				  .count = 400,
+				  .duration_ns = 5ull * 1000000000u,
+				  .timeout_ns = 1000000000u,
+				  .drain_ns = 50000000u};
+	struct echo_sim sim = {.how = SIM_STAMP, .every = 50};
+	struct lat_result res = {.hist = xl_hist_create()};
+	struct lat_socks s;
+	double sum = 0;
+	unsigned int k;
+
+	for (k = 0; k < LAT_NSEG; k++)
+		cr_assert((res.seg[k] = xl_hist_create()));
+	cr_assert(res.hist);
+	cr_assert_eq(echo_sim_start(&sim, &s), 0);
+	cr_assert_eq(lat_run(&s, &cfg, &res), 0);
+	echo_sim_stop(&sim, &s);
+	cr_assert_eq(res.received, 400, "received %llu", (unsigned long long)res.received);
+	cr_assert_eq(res.corrupt, 0, "a filled trailer is not damage");
+	cr_assert_eq(sim.misstamped, 8);
+	cr_assert_eq(res.stamped[XL_TS_SRC_KTIME], 400);
+	cr_assert_eq(res.stamp_skew, 8, "out-of-order stamps counted: %llu",
+		     (unsigned long long)res.stamp_skew);
+	for (k = 0; k < LAT_NSEG; k++) {
+		cr_assert_eq(res.seg[k]->count, 392, "segment %u: %llu values", k,
+			     (unsigned long long)res.seg[k]->count);
+		sum += xl_hist_mean(res.seg[k]);
+	}
+	/* each echo's segments add up to its round trip: so do the means (skipped echoes aside) */
+	cr_assert(sum > 0.95 * xl_hist_mean(res.hist) && sum < 1.05 * xl_hist_mean(res.hist),
+		  "segments %.0f ns vs round trip %.0f ns", sum, xl_hist_mean(res.hist));
+	for (k = 0; k < LAT_NSEG; k++)
+		xl_hist_destroy(res.seg[k]);
+	xl_hist_destroy(res.hist);
+}
+
+Test(lat_client, unstamped_echoes_of_stamped_probes_are_counted_not_split)
+{
+	struct lat_run_cfg cfg = {.size = 100,
+				  .stamp = true,
+				  .count = 100,
+				  .duration_ns = 5ull * 1000000000u,
+				  .timeout_ns = 1000000000u,
+				  .drain_ns = 50000000u};
+	struct echo_sim sim = {.how = SIM_ECHO}; /* a plain echo server: trailer left empty */
+	struct lat_result res = {.hist = xl_hist_create()};
+	struct lat_socks s;
+
+	res.seg[0] = xl_hist_create();
+	res.seg[1] = xl_hist_create();
+	res.seg[2] = xl_hist_create();
+	cr_assert_eq(echo_sim_start(&sim, &s), 0);
+	cr_assert_eq(lat_run(&s, &cfg, &res), 0);
+	echo_sim_stop(&sim, &s);
+	cr_assert_eq(res.received, 100);
+	cr_assert_eq(res.stamped[XL_TS_SRC_NONE], 100);
+	cr_assert_eq(res.seg[0]->count, 0);
+	cfg.size = XL_PROBE_STAMP_MIN_SIZE - 1;
+	cr_assert_eq(lat_run(&s, &cfg, &res), -EINVAL, "a probe too small for the trailer");
+	for (int k = 0; k < LAT_NSEG; k++)
+		xl_hist_destroy(res.seg[k]);
+	xl_hist_destroy(res.hist);
+}
+
+Test(lat_probe, stamped_probe_checks_its_pattern_and_the_trailer_magic)
+{
+	uint8_t b[128];
+	struct xl_ts_trailer t;
+
+	xl_probe_fill(b, sizeof(b), 7, 0, 3, 10, 11, XL_PROBE_F_STAMP);
+	cr_assert_eq(xl_probe_check(b, sizeof(b), sizeof(b), 7), XL_PROBE_OK);
+	cr_assert(xl_probe_trailer(b, sizeof(b), &t));
+	cr_assert_eq(t.magic, XL_TS_TRAILER_MAGIC);
+	cr_assert_eq(t.src, 0);
+	b[sizeof(b) - 8] ^= 1; /* the server's part: anything goes */
+	cr_assert_eq(xl_probe_check(b, sizeof(b), sizeof(b), 7), XL_PROBE_OK);
+	b[sizeof(b) - 32] ^= 1; /* the magic */
+	cr_assert_eq(xl_probe_check(b, sizeof(b), sizeof(b), 7), XL_PROBE_CORRUPT);
+	xl_probe_fill(b, sizeof(b), 7, 0, 3, 10, 11, XL_PROBE_F_STAMP);
+	b[sizeof(b) - 33] ^= 1; /* the last pattern byte */
+	cr_assert_eq(xl_probe_check(b, sizeof(b), sizeof(b), 7), XL_PROBE_CORRUPT);
+	/* too small for a trailer: an ordinary probe, the flag dropped */
+	xl_probe_fill(b, 64, 7, 0, 3, 10, 11, XL_PROBE_F_STAMP);
+	cr_assert_eq(xl_probe_check(b, 64, 64, 7), XL_PROBE_OK);
+	cr_assert_not(xl_probe_trailer(b, 64, &t));
 }
 
 Test(lat_client, bad_configuration_is_rejected)

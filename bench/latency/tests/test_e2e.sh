@@ -74,6 +74,22 @@ for s in "${expect[@]}"; do
 		fi
 	fi
 done
+# the round-trip breakdown: every xlane server has a stamped run whose segments are sane and add
+# up to about its round trip (the p50s of three segments against the p50 of their sum)
+for s in xlane-busypoll xlane-wakeup; do
+	jq -e --arg s "$s" '.servers[] | select(.name == $s)' "$json" >/dev/null || continue
+	problems=$(jq -r --arg s "$s" '.breakdown.runs[$s] as $r
+		| if $r == null then "no stamped run (breakdown: \(.breakdown | tojson | .[0:200]))" else
+		  $r.breakdown as $b | ($b.segments_ns | [.client_to_xdp.p50, .xdp_to_worker.p50, .worker_to_client.p50] | add) as $sum
+		  | (if ($b.source | test("ktime|rx_meta") | not) then "stamp source \($b.source)" else empty end),
+		    (if $b.echoes.ktime + $b.echoes.rx_meta < $r.summary.received * 0.99 then "only \($b.echoes.ktime + $b.echoes.rx_meta) of \($r.summary.received) echoes stamped" else empty end),
+		    (if ($b.segments_ns | to_entries | map(select(.value.p50 <= 0)) | length) > 0 then "a segment with p50 0" else empty end),
+		    (if $sum < 0.5 * $r.summary.latency_ns.p50.median or $sum > 2 * $r.summary.latency_ns.p50.median
+		     then "segments add to \($sum) ns, round trip p50 \($r.summary.latency_ns.p50.median) ns" else empty end)
+		  end' "$json")
+	[ -z "$problems" ] || bad "$s breakdown: $problems"
+done
+grep -q "round-trip breakdown (xlane" "$out/stdout.txt" || bad "stdout has no round-trip breakdown"
 # the DPDK peer says what it stands in for
 jq -e '.servers[] | select(.name == "dpdk-af_xdp") | .stands_in_for | test("testpmd")' "$json" >/dev/null ||
 	bad "dpdk-af_xdp does not say it stands in for testpmd"
