@@ -1,120 +1,14 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * xl_steer: the XDP program of xlane. Parse -> rules (via the verdict cache) -> hot set (+
- * detection) -> redirect to the AF_XDP socket of the RX queue, or XDP_PASS untouched with a
- * counted reason. xl_steer_ts is the same program plus the RX stamp of every frame it steers
- * (steer.h "RX stamps"); it is not loaded unless asked for. The behaviour is specified in
- * steer.h; this file only wires the pieces.
+ * xl_steer: the XDP program of xlane (the pipeline is steer_body.bpf.h; the behaviour is
+ * specified in steer.h).
  */
-#include <linux/bpf.h>
-#include <bpf/bpf_helpers.h>
-
-#include "steer.h"
-#include "maps.bpf.h"
-#include "parse.bpf.h"
-#include "rules.bpf.h"
-#include "hot.bpf.h"
-
-static __always_inline int xl_to_kernel(struct xl_stats *st, int reason)
-{
-	if (reason >= 0 && reason < XL_PASS_MAX)
-		st->passed[reason] += 1;
-	return XDP_PASS;
-}
-
-/* The XDP RX metadata kfunc (device-bound programs only); weak: absent kernels load xl_steer. */
-extern int bpf_xdp_metadata_rx_timestamp(const struct xdp_md *ctx, __u64 *timestamp) __ksym __weak;
-
-/* Writes struct xl_rx_meta in front of the frame; the frame stays as it was. */
-static __always_inline void xl_stamp(struct xdp_md *ctx)
-{
-	struct xl_rx_meta *m;
-	__u64 hw = 0, now = bpf_ktime_get_ns();
-	int hw_ok = bpf_xdp_metadata_rx_timestamp(ctx, &hw) == 0 && hw != 0;
-
-	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m)))
-		return;
-	m = (void *)(long)ctx->data_meta;
-	if ((void *)(m + 1) > (void *)(long)ctx->data)
-		return;
-	m->xdp_ns = now;
-	m->rx_hw_ns = hw_ok ? hw : 0;
-	m->src = hw_ok ? XL_TS_SRC_RX_META : XL_TS_SRC_KTIME;
-	m->magic = XL_RX_META_MAGIC;
-}
-
-static __always_inline int xl_fast(struct xdp_md *ctx, struct xl_stats *st, int via,
-				   const int stamp)
-{
-	if (stamp)
-		xl_stamp(ctx);
-	if (bpf_redirect_map(&xl_xsks, ctx->rx_queue_index, XDP_PASS) == XDP_REDIRECT) {
-		if (via >= 0 && via < XL_VIA_MAX)
-			st->steered[via] += 1;
-		return XDP_REDIRECT;
-	}
-	st->fallbacks += 1;
-	return XDP_PASS;
-}
-
-static __always_inline int xl_steer_body(struct xdp_md *ctx, const int stamp)
-{
-	struct xl_pkt p = {
-		.data = (void *)(long)ctx->data,
-		.data_end = (void *)(long)ctx->data_end,
-	};
-	struct xl_flow_key key __attribute__((aligned(8))) = {};
-	struct xl_decision d;
-	struct xl_stats *st;
-	struct xl_cfg *cfg;
-	__u32 zero = 0, flags;
-	__u64 h;
-	int ret;
-
-	st = bpf_map_lookup_elem(&xl_stats, &zero);
-	cfg = bpf_map_lookup_elem(&xl_cfg, &zero);
-	if (!st || !cfg)
-		return XDP_PASS;
-	st->seen += 1;
-	p.len = p.data_end - p.data;
-	p.limit = p.len;
-
-	ret = xl_parse(&p, &key);
-	if (ret != XL_PARSE_OK)
-		return xl_to_kernel(st, ret);
-
-	flags = cfg->flags;
-	if (!(flags & (XL_CFG_F_RULES_ALL | XL_CFG_F_HOT)))
-		return xl_to_kernel(st, XL_PASS_NO_MATCH);
-	/* one hash per packet: verdict cache slot and detector cells */
-	h = xl_flow_hash(&key, cfg->hash_seed);
-
-	if (flags & XL_CFG_F_RULES_ALL) {
-		d = xl_rules_decide(flags, &key, h);
-		if (d.matched) {
-			xl_rule_hit(d.id);
-			if (d.action != XL_ACT_FAST)
-				return xl_to_kernel(st, XL_PASS_RULE);
-			return xl_fast(ctx, st, d.via, stamp);
-		}
-	}
-
-	if ((flags & XL_CFG_F_HOT) && xl_hot_step(cfg, st, &key, p.len, h) == XL_HOT_YES)
-		return xl_fast(ctx, st, XL_VIA_HOT, stamp);
-	return xl_to_kernel(st, XL_PASS_NO_MATCH);
-}
+#include "steer_body.bpf.h"
 
 SEC("xdp")
 int xl_steer(struct xdp_md *ctx)
 {
 	return xl_steer_body(ctx, 0);
-}
-
-/* Not loaded by default ("?"): the loader enables it, bound to one device, for --rx-stamp. */
-SEC("?xdp")
-int xl_steer_ts(struct xdp_md *ctx)
-{
-	return xl_steer_body(ctx, 1);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -13,14 +13,17 @@
 
 #include "loader.h"
 #include "xl_steer_bpf.skel.h"
+#include "xl_steer_ts_bpf.skel.h"
 
 #ifndef BPF_F_XDP_DEV_BOUND_ONLY
 #define BPF_F_XDP_DEV_BOUND_ONLY (1U << 6) /* linux/bpf.h >= 6.3 */
 #endif
 
 struct xl_steer {
-	struct xl_steer_bpf *skel;
-	struct bpf_program *prog; /* xl_steer, or xl_steer_ts bound to stamp_ifindex */
+	struct xl_steer_bpf *skel;	 /* xl_steer, or: */
+	struct xl_steer_ts_bpf *ts_skel; /* xl_steer_ts bound to stamp_ifindex */
+	struct bpf_object *obj;		 /* the loaded one's */
+	struct bpf_program *prog;
 	int stamp_ifindex;
 	int link_fd;
 	int ifindex;
@@ -43,31 +46,35 @@ bool xl_steer_prog_is_ours(const char *name)
 	return !strcmp(name, XL_PROG_NAME) || !strcmp(name, XL_PROG_TS_NAME);
 }
 
-/* Opens the skeleton and picks the program: xl_steer, or xl_steer_ts bound to @stamp_ifindex. */
+/* Opens and loads xl_steer, or xl_steer_ts bound to @stamp_ifindex. 0 or -errno. */
 static int open_skel(struct xl_steer *s, int stamp_ifindex)
 {
-	struct xl_steer_bpf *skel = xl_steer_bpf__open();
+	struct bpf_program *p;
 	int ret;
 
-	if (!skel)
-		return -errno;
-	s->skel = skel;
-	s->prog = skel->progs.xl_steer;
-	if (stamp_ifindex > 0) {
-		/* the RX metadata kfunc needs a program bound to the device */
-		bpf_program__set_autoload(skel->progs.xl_steer, false);
-		bpf_program__set_autoload(skel->progs.xl_steer_ts, true);
-		bpf_program__set_ifindex(skel->progs.xl_steer_ts, (__u32)stamp_ifindex);
-		ret = bpf_program__set_flags(skel->progs.xl_steer_ts,
-					     bpf_program__flags(skel->progs.xl_steer_ts) |
-						     BPF_F_XDP_DEV_BOUND_ONLY);
-		if (ret)
-			return ret;
-		s->prog = skel->progs.xl_steer_ts;
-		s->stamp_ifindex = stamp_ifindex;
+	if (stamp_ifindex <= 0) {
+		s->skel = xl_steer_bpf__open_and_load();
+		if (!s->skel)
+			return -errno;
+		s->obj = s->skel->obj;
+		s->prog = s->skel->progs.xl_steer;
+		return 0;
 	}
-	ret = xl_steer_bpf__load(skel);
-	return ret ? (ret < 0 ? ret : -ret) : 0;
+	s->ts_skel = xl_steer_ts_bpf__open();
+	if (!s->ts_skel)
+		return -errno;
+	/* the RX metadata kfunc needs a program bound to the device */
+	p = s->ts_skel->progs.xl_steer_ts;
+	bpf_program__set_ifindex(p, (__u32)stamp_ifindex);
+	ret = bpf_program__set_flags(p, bpf_program__flags(p) | BPF_F_XDP_DEV_BOUND_ONLY);
+	if (!ret)
+		ret = xl_steer_ts_bpf__load(s->ts_skel);
+	if (ret)
+		return ret < 0 ? ret : -ret;
+	s->obj = s->ts_skel->obj;
+	s->prog = p;
+	s->stamp_ifindex = stamp_ifindex;
+	return 0;
 }
 
 struct xl_steer *xl_steer_open(int stamp_ifindex, char *err, size_t errlen)
@@ -89,6 +96,7 @@ struct xl_steer *xl_steer_open(int stamp_ifindex, char *err, size_t errlen)
 			 ret == EPERM ? " (not permitted: needs root / CAP_BPF + CAP_NET_ADMIN)"
 				      : "");
 		xl_steer_bpf__destroy(s->skel);
+		xl_steer_ts_bpf__destroy(s->ts_skel);
 		free(s);
 		errno = ret;
 		return NULL;
@@ -234,7 +242,7 @@ int xl_steer_pin(struct xl_steer *s, const char *ifname, char *err, size_t errle
 		return ret;
 	}
 	s->pinned = true;
-	bpf_object__for_each_map(m, s->skel->obj)
+	bpf_object__for_each_map(m, s->obj)
 	{
 		const char *name = bpf_map__name(m);
 
@@ -283,7 +291,7 @@ void xl_steer_unpin(struct xl_steer *s)
 
 	if (!s || !s->pinned)
 		return;
-	bpf_object__for_each_map(m, s->skel->obj)
+	bpf_object__for_each_map(m, s->obj)
 	{
 		if (strchr(bpf_map__name(m), '.'))
 			continue;
@@ -310,7 +318,7 @@ const char *xl_steer_attach_note(const struct xl_steer *s)
 
 int xl_steer_map_fd(const struct xl_steer *s, const char *name)
 {
-	struct bpf_map *m = bpf_object__find_map_by_name(s->skel->obj, name);
+	struct bpf_map *m = bpf_object__find_map_by_name(s->obj, name);
 
 	return m ? bpf_map__fd(m) : -ENOENT;
 }
@@ -322,5 +330,6 @@ void xl_steer_destroy(struct xl_steer *s)
 	xl_steer_detach(s);
 	xl_steer_unpin(s);
 	xl_steer_bpf__destroy(s->skel);
+	xl_steer_ts_bpf__destroy(s->ts_skel);
 	free(s);
 }
