@@ -70,10 +70,10 @@ done
 # ---- parameters: --quick keeps the whole run well under a minute (CI) -------------------------
 if [ "$quick" = 1 ]; then
 	REPEAT=3 DUR=0.2 WARM=0.1 V6_REPEAT=1 SWEEP_RATES=5000,20000 STEP=0.1 TPUT_REPEAT=1
-	TPUT_START=20000 TPUT_MAX=400000 DRAIN=50 TAX_REPEAT=1 BD_SIZE=72
+	TPUT_START=20000 TPUT_MAX=400000 DRAIN=50 TAX_REPEAT=1 BD_SIZE=72 RX_REPEAT=1 RX_DUR=0.5
 else
 	REPEAT=3 DUR=3 WARM=1 V6_REPEAT=3 SWEEP_RATES=5000,10000,25000,50000,100000,150000,200000,300000
-	STEP=0.5 TPUT_REPEAT=3 TPUT_START=20000 TPUT_MAX=4000000 DRAIN=200 TAX_REPEAT=3 BD_SIZE=72
+	STEP=0.5 TPUT_REPEAT=3 TPUT_START=20000 TPUT_MAX=4000000 DRAIN=200 TAX_REPEAT=3 BD_SIZE=72 RX_REPEAT=3 RX_DUR=3
 fi
 # no server outlives this, whatever happens to the script
 if [ "$quick" = 1 ]; then MAXS=120; else MAXS=1800; fi
@@ -190,11 +190,17 @@ DESC[dpdk-af_xdp]="dpdk_echo (5tswap) on DPDK net_af_xdp; STANDS IN FOR dpdk-tes
 
 server_cmd() { # name stats_file [xlane rule port] [stamp] -> the command line, in an array SRV_CMD
 	local name=$1 stats=$2 rport=${3:-$PORT} handler=(--handler echo)
-	# stamp: the RX-stamping program and the handler that returns the stamps (the breakdown)
-	[ "${4:-}" != stamp ] || handler=(--handler echo-ts --rx-stamp)
+	# stamp: the RX-stamping program and the handler that returns the stamps (the breakdown);
+	# rxonly: receive and count only (the receive-only throughput comparison)
+	case "${4:-}" in
+	stamp) handler=(--handler echo-ts --rx-stamp) ;;
+	rxonly) handler=(--handler count) ;;
+	esac
 	case "$name" in
 	kernel-block | kernel-mmsg | kernel-busypoll)
-		SRV_CMD=("${srv_pfx[@]}" "${rt_pfx[@]}" taskset -c "$srv_cpu" "$bin/lat_echo_kernel" --mode "${name#kernel-}"
+		local mode=${name#kernel-}
+		[ "${4:-}" != rxonly ] || mode=rxonly # the recvmmsg path without the echo
+		SRV_CMD=("${srv_pfx[@]}" "${rt_pfx[@]}" taskset -c "$srv_cpu" "$bin/lat_echo_kernel" --mode "$mode"
 			--port "$PORT" --max-seconds "$MAXS" --stats "$stats") ;;
 	xlane-wakeup | xlane-busypoll)
 		SRV_CMD=("${srv_bpf_pfx[@]}" "${rt_pfx[@]}" taskset -c "$srv_cpu" timeout -s TERM "$MAXS" "$xlane" run "$srv_if"
@@ -207,7 +213,8 @@ server_cmd() { # name stats_file [xlane rule port] [stamp] -> the command line, 
 			"$bin/dpdk_echo" -l "$srv_cpu" --no-pci --no-huge -m 256
 			--file-prefix "xlb$$" --log-level=lib.eal:warning
 			--vdev "net_af_xdp0,iface=$srv_if,start_queue=0,queue_count=1"
-			-- --max-seconds "$MAXS" --stats "$stats") ;;
+			-- --max-seconds "$MAXS" --stats "$stats")
+		if [ "${4:-}" = rxonly ]; then SRV_CMD+=(--rxonly); fi ;;
 	esac
 }
 
@@ -438,13 +445,98 @@ else
 	breakdown=$(jq -n --arg why "$xlane_why" '{skipped: $why}')
 fi
 
+# ---- receive-only throughput: each receiver counts what lat_blast sends as fast as one CPU can ---------
+# Receive work runs on the server's CPU (rx_on_server), so each receiver pays for its own. The
+# receivers: the kernel recvmmsg path (lat_echo_kernel --mode rxonly, from kernel-mmsg), xlane
+# with --handler count (both modes), DPDK net_af_xdp with --rxonly (testpmd's rxonly). A fresh
+# server per repetition; a receiver's rate is what it counted over the blaster's sending time.
+wait_log() { # errlog pattern: until the server's log says it serves (bounded: 15 s)
+	local i
+	for i in $(seq 150); do
+		kill -0 "$srv_pid" 2>/dev/null || return 1
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+rx_count() { # name stats -> frames the receiver counted
+	case "$1" in
+	xlane-*) in_srv_bpf "$xlane" stats "$srv_if" --json 2>/dev/null | jq '[.queues[].rx_packets] | add // 0' ;;
+	*) jq '.rx // 0' "$2" 2>/dev/null || echo 0 ;;
+	esac
+}
+rxonly='{"skipped": "no receiver in --servers"}'
+rx_list=()
+for s in kernel-mmsg xlane-busypoll xlane-wakeup dpdk-af_xdp; do
+	[[ " ${list[*]} " == *" $s "* ]] || continue
+	case "$s" in
+	xlane-*) [ "$xlane_ok" = 1 ] || continue ;;
+	dpdk-*) [ "$dpdk_ok" = 1 ] || continue ;;
+	esac
+	rx_list+=("$s")
+done
+if [ ${#rx_list[@]} -gt 0 ]; then
+	rx_res='{}'
+	for s in "${rx_list[@]}"; do
+		name=${s/kernel-mmsg/kernel-recvmmsg}-rxonly
+		runs='[]' steer=
+		for rep in $(seq "$RX_REPEAT"); do
+			testbed_alive
+			rx_default
+			st=$tmp/rx-$s-$rep.json
+			rm -f "$st"
+			start_server "$s" "$st" "$tmp/err-rx-$s.txt" "$PORT" rxonly
+			case "$s" in
+			kernel-*) pat="rxonly echo on UDP port" ;; xlane-*) pat="xlane: ready" ;; *) pat="dpdk_echo: rxonly on port" ;;
+			esac
+			if ! wait_log "$tmp/err-rx-$s.txt" "$pat"; then
+				say "rxonly: $name did not start: $(tail -n 2 "$tmp/err-rx-$s.txt" | tr '\n' ' ')"
+				stop_server
+				continue
+			fi
+			steer=$(rx_on_server)
+			before=$(rx_count "$s" "$st")
+			say "rxonly: $name rep $rep/$RX_REPEAT: lat_blast for ${RX_DUR}s (receive work: $steer)"
+			in_cli "${rt_pfx[@]}" taskset -c "$cli_cpu" "$bin/lat_blast" --server "$srv_ip" --port "$PORT" \
+				--size 64 --duration "$RX_DUR" --json "$tmp/blast-$s-$rep.json" 2>>"$log" || true
+			sleep 1.2 # xlane publishes its counters at least once a second
+			after=$(rx_count "$s" "$st")
+			stop_server
+			[ "$s" = "${s#xlane-}" ] && after=$(rx_count "$s" "$st") before=0 # counted at exit
+			rx_default
+			[ -s "$tmp/blast-$s-$rep.json" ] || continue
+			runs=$(jq -c --arg before "$before" --arg after "$after" \
+				--slurpfile g "$tmp/blast-$s-$rep.json" \
+				'. + [{received: (($after | tonumber) - ($before | tonumber)), sent: $g[0].sent,
+				       seconds: $g[0].seconds, sent_pps: $g[0].sent_pps,
+				       rx_pps: ((($after | tonumber) - ($before | tonumber)) / $g[0].seconds),
+				       generator_limited: ((($after | tonumber) - ($before | tonumber)) >= 0.95 * $g[0].sent)}]' \
+				<<<"$runs" 2>/dev/null || echo "$runs")
+		done
+		rx_res=$(jq -c --arg n "$name" --argjson runs "$runs" --arg steer "$steer" --arg cmd "$(cat "$tmp/cmd-$s" 2>/dev/null)" \
+			'.[$n] = {command: $cmd, rx_placement: $steer, runs: $runs,
+			          rx_pps: ($runs | map(.rx_pps) | sort | if length > 0 then {median: .[(length - 1) / 2 | floor], min: .[0], max: .[-1]} else null end)}' \
+			<<<"$rx_res")
+	done
+	rxonly=$(jq -n --argjson r "$rx_res" --arg dur "$RX_DUR" --arg cc "$cli_cpu" --arg sc "$srv_cpu" \
+		'def ratio($a; $b): if ($r[$a].rx_pps.median // 0) > 0 and ($r[$b].rx_pps.median // 0) > 0
+		                     then $r[$a].rx_pps.median / $r[$b].rx_pps.median else null end;
+		 {generator: "lat_blast: kernel UDP, blocking sendmmsg of 64 datagrams, 64-byte payloads, on cpu\($cc)",
+		  duration_s: ($dur | tonumber), receive_work: "on cpu\($sc) (RPS for the socket path, threaded NAPI for XDP)",
+		  receivers: $r,
+		  ratios: {"xlane-busypoll/dpdk": ratio("xlane-busypoll-rxonly"; "dpdk-af_xdp-rxonly"),
+		           "xlane-busypoll/kernel-recvmmsg": ratio("xlane-busypoll-rxonly"; "kernel-recvmmsg-rxonly"),
+		           "xlane-wakeup/dpdk": ratio("xlane-wakeup-rxonly"; "dpdk-af_xdp-rxonly"),
+		           "xlane-wakeup/kernel-recvmmsg": ratio("xlane-wakeup-rxonly"; "kernel-recvmmsg-rxonly")}}')
+fi
+
 # ---- results -------------------------------------------------------------------------------------------
 shopt -s nullglob
 srv_files=()
 for s in "${list[@]}"; do [ -e "$tmp/server-$s.json" ] && srv_files+=("$tmp/server-$s.json"); done
 jq -n --arg cmd "scripts/bench-latency.sh $*" --argjson quick "$([ "$quick" = 1 ] && echo true || echo false)" \
 	--slurpfile fp "$tmp/fingerprint.json" --argjson skipped "$skipped" --argjson tax "$tax" \
-	--argjson breakdown "$breakdown" \
+	--argjson breakdown "$breakdown" --argjson rxonly "$rxonly" \
 	--argjson cfg "$(jq -n --arg r "$REPEAT" --arg d "$DUR" --arg w "$WARM" --arg rates "$SWEEP_RATES" \
 		--arg step "$STEP" --arg tr "$TPUT_REPEAT" --arg ts "$TPUT_START" --arg tm "$TPUT_MAX" \
 		--arg rt "$rt" --arg nice "$nice" --arg port "$PORT" --arg ip "$srv_ip" --arg ip6 "$srv_ip6" --arg sc "$srv_cpu" --arg cc "$cli_cpu" \
@@ -458,6 +550,7 @@ jq -n --arg cmd "scripts/bench-latency.sh $*" --argjson quick "$([ "$quick" = 1 
 		  baseline: "kernel-block", timestamps: "CLOCK_MONOTONIC in the client at send and at receive (user space to user space)"}')" \
 	'{schema: "xlane-latency/1", generated_utc: (now | todate), command: $cmd, quick: $quick,
 	  fingerprint: $fp[0], config: $cfg, servers: [inputs], cold_path_tax: $tax, breakdown: $breakdown,
+	  receive_only: $rxonly,
 	  skipped: $skipped}' \
 	"${srv_files[@]}" >"$out/latency.json"
 jq -e --arg kind results -f bench/latency/schema.jq "$out/latency.json" >/dev/null
@@ -469,6 +562,7 @@ jq -r -f bench/latency/table.jq "$out/latency.json" | "$bin/lat_table" --baselin
 jq -r '.cold_path_tax | if .skipped then "cold-path tax: skipped (\(.skipped))"
 	else "cold-path tax (kernel-block with xlane attached for \(.xlane_rule) / without): p50 \(.ratio_with_to_without.p50 * 100 | round / 100)x, p99 \(.ratio_with_to_without.p99 * 100 | round / 100)x, max rate \(.ratio_with_to_without.max_rate // 0 | . * 100 | round / 100)x" end' "$out/latency.json"
 jq -r -f bench/latency/breakdown.jq "$out/latency.json"
+jq -r -f bench/latency/rxonly.jq "$out/latency.json"
 jq -r '.skipped[] | "skipped: \(.server): \(.reason)"' "$out/latency.json"
 if command -v gnuplot >/dev/null; then
 	scripts/plot.sh "$out/latency.json" "$out" >&2 || say "plots failed (see above)"

@@ -13,12 +13,15 @@
  *       --vdev net_af_xdp0,iface=xl-srv,start_queue=0,queue_count=1 -- [--max-seconds N] [--stats F]
  *
  * Swapping source and destination leaves the IP and UDP checksums valid (the one's complement
- * sum is commutative), exactly as in testpmd. Runs until SIGINT/SIGTERM or --max-seconds.
+ * sum is commutative), exactly as in testpmd. With --rxonly it receives and frees every frame
+ * instead (testpmd's rxonly forwarding), for the receive-only throughput comparison.
+ * Runs until SIGINT/SIGTERM or --max-seconds.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,8 +130,8 @@ static int port_init(uint16_t port, struct rte_mempool *mp)
 	return rte_eth_promiscuous_enable(port) == -ENOTSUP ? 0 : 0;
 }
 
-static int write_stats(const char *path, uint16_t port, uint64_t rx, uint64_t tx, uint64_t drop,
-		       uint64_t polls)
+static int write_stats(const char *path, uint16_t port, bool rxonly, uint64_t rx, uint64_t tx,
+		       uint64_t drop, uint64_t polls)
 {
 	struct rte_eth_stats es = {0};
 	char name[RTE_ETH_NAME_MAX_LEN] = "";
@@ -140,26 +143,29 @@ static int write_stats(const char *path, uint16_t port, uint64_t rx, uint64_t tx
 	rte_eth_dev_get_name_by_port(port, name);
 	fprintf(f,
 		"{\n  \"server\": \"dpdk_echo\",\n"
-		"  \"stands_in_for\": \"dpdk-testpmd --forward-mode=5tswap (not packaged by "
+		"  \"stands_in_for\": \"dpdk-testpmd --forward-mode=%s (not packaged by "
 		"Debian)\",\n"
 		"  \"dpdk_version\": \"%s\",\n  \"port\": \"%s\",\n  \"burst\": %d,\n"
 		"  \"rx\": %" PRIu64 ",\n  \"tx\": %" PRIu64 ",\n  \"tx_dropped\": %" PRIu64 ",\n"
 		"  \"polls\": %" PRIu64 ",\n  \"port_ipackets\": %" PRIu64 ",\n"
 		"  \"port_opackets\": %" PRIu64 ",\n  \"port_imissed\": %" PRIu64 ",\n"
 		"  \"port_ierrors\": %" PRIu64 ",\n  \"port_oerrors\": %" PRIu64 "\n}\n",
-		rte_version(), name, BURST, rx, tx, drop, polls, es.ipackets, es.opackets,
-		es.imissed, es.ierrors, es.oerrors);
+		rxonly ? "rxonly" : "5tswap", rte_version(), name, BURST, rx, tx, drop, polls,
+		es.ipackets, es.opackets, es.imissed, es.ierrors, es.oerrors);
 	return fclose(f) ? -EIO : 0;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{"max-seconds", 1, NULL, 't'}, {"stats", 1, NULL, 's'}, {0}};
+	static const struct option lo[] = {{"max-seconds", 1, NULL, 't'},
+					   {"stats", 1, NULL, 's'},
+					   {"rxonly", 0, NULL, 'r'},
+					   {0}};
 	struct rte_mbuf *pkts[BURST];
 	uint64_t rx = 0, tx = 0, drop = 0, polls = 0, end;
 	const char *stats = NULL;
 	unsigned long max_s = 3600;
+	bool rxonly = false;
 	struct rte_mempool *mp;
 	uint16_t port = 0;
 	int ret, o;
@@ -173,8 +179,11 @@ int main(int argc, char **argv)
 	argc -= ret;
 	argv += ret;
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "t:s:", lo, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "t:s:r", lo, NULL)) != -1) {
 		switch (o) {
+		case 'r':
+			rxonly = true;
+			break;
 		case 't':
 			errno = 0;
 			max_s = strtoul(optarg, &e, 10);
@@ -188,8 +197,8 @@ int main(int argc, char **argv)
 			stats = optarg;
 			break;
 		default:
-			fprintf(stderr,
-				"usage: dpdk_echo EAL-ARGS -- [--max-seconds N] [--stats FILE]\n");
+			fprintf(stderr, "usage: dpdk_echo EAL-ARGS -- [--max-seconds N] [--stats "
+					"FILE] [--rxonly]\n");
 			goto fail;
 		}
 	}
@@ -213,9 +222,10 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	fprintf(stderr,
-		"dpdk_echo: 5tswap echo on port %u, lcore %u (stands in for dpdk-testpmd "
-		"--forward-mode=5tswap, which Debian does not package)\n",
-		port, rte_lcore_id());
+		"dpdk_echo: %s on port %u, lcore %u (stands in for dpdk-testpmd "
+		"--forward-mode=%s, which Debian does not package)\n",
+		rxonly ? "rxonly" : "5tswap echo", port, rte_lcore_id(),
+		rxonly ? "rxonly" : "5tswap");
 
 	end = rte_get_timer_cycles() + max_s * rte_get_timer_hz();
 	while (!stop) {
@@ -229,6 +239,10 @@ int main(int argc, char **argv)
 			continue;
 		}
 		rx += n;
+		if (rxonly) {
+			rte_pktmbuf_free_bulk(pkts, n);
+			continue;
+		}
 		for (k = 0; k < n; k++)
 			five_tuple_swap(pkts[k]);
 		sent = rte_eth_tx_burst(port, 0, pkts, n);
@@ -241,7 +255,7 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"dpdk_echo: %" PRIu64 " received, %" PRIu64 " echoed, %" PRIu64 " dropped\n", rx,
 		tx, drop);
-	if (stats && write_stats(stats, port, rx, tx, drop, polls))
+	if (stats && write_stats(stats, port, rxonly, rx, tx, drop, polls))
 		fprintf(stderr, "dpdk_echo: --stats %s: cannot write\n", stats);
 	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);

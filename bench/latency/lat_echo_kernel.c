@@ -3,13 +3,16 @@
  * lat_echo_kernel: UDP echo servers on the normal kernel socket path, the baselines of the
  * latency harness.
  *
- *   lat_echo_kernel --mode block|mmsg|busypoll [--port 7000] [--max-seconds 3600] [--stats FILE]
+ *   lat_echo_kernel --mode block|mmsg|busypoll|rxonly [--port 7000] [--max-seconds 3600]
+ *                   [--stats FILE]
  *
  *   block     one blocking recvmsg + one sendmsg per datagram
  *   mmsg      blocking recvmmsg (MSG_WAITFORONE) + sendmmsg, up to --batch per call
  *   busypoll  SO_BUSY_POLL (--busy-poll-us), SO_PREFER_BUSY_POLL and a non-blocking recvmmsg spin:
  *             the best the socket path can do. Where the interface has no NAPI instance for the
  *             socket (napi_id 0 in --stats), the kernel cannot busy-poll and this is a plain spin.
+ *   rxonly    blocking recvmmsg like mmsg, counting, no echo: the receive path alone (the
+ *             throughput comparison's socket baseline, like testpmd's rxonly forwarding)
  *
  * One dual-stack socket serves IPv4 and IPv6. Runs until SIGINT/SIGTERM or --max-seconds, then
  * writes its counters (JSON) to --stats. The payload is echoed untouched.
@@ -40,8 +43,8 @@
 #define MAX_BATCH 256
 #define BUF_SIZE  2048
 
-enum echo_mode { ECHO_BLOCK = 0, ECHO_MMSG, ECHO_BUSYPOLL, ECHO_MODE_MAX };
-static const char *const mode_names[ECHO_MODE_MAX] = {"block", "mmsg", "busypoll"};
+enum echo_mode { ECHO_BLOCK = 0, ECHO_MMSG, ECHO_BUSYPOLL, ECHO_RXONLY, ECHO_MODE_MAX };
+static const char *const mode_names[ECHO_MODE_MAX] = {"block", "mmsg", "busypoll", "rxonly"};
 
 struct echo_cfg {
 	enum echo_mode mode;
@@ -149,7 +152,8 @@ static void serve_block(int fd, const struct echo_cfg *c, struct echo_stats *st)
 	}
 }
 
-static void serve_mmsg(int fd, const struct echo_cfg *c, struct echo_stats *st, bool spin)
+static void serve_mmsg(int fd, const struct echo_cfg *c, struct echo_stats *st, bool spin,
+		       bool echo)
 {
 	static uint8_t bufs[MAX_BATCH][BUF_SIZE];
 	static struct sockaddr_in6 peers[MAX_BATCH];
@@ -178,6 +182,8 @@ static void serve_mmsg(int fd, const struct echo_cfg *c, struct echo_stats *st, 
 			continue;
 		}
 		st->rx += (uint64_t)n;
+		if (!echo)
+			continue; /* rxonly: receive and count, as testpmd's rxonly forwarding */
 		for (i = 0; i < n; i++)
 			iov[i].iov_len = m[i].msg_len;
 		for (off = 0; off < n; off += sent) {
@@ -234,7 +240,7 @@ static int write_stats(const struct echo_cfg *c, const struct echo_stats *st)
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: lat_echo_kernel --mode block|mmsg|busypoll [--port N (7000)]\n"
+	fprintf(out, "usage: lat_echo_kernel --mode block|mmsg|busypoll|rxonly [--port N (7000)]\n"
 		     "         [--batch N (32, 1..256)] [--busy-poll-us N (50)]\n"
 		     "         [--max-seconds N (3600)] [--stats FILE]\n");
 }
@@ -282,6 +288,7 @@ int main(int argc, char **argv)
 			if (c.mode == ECHO_MODE_MAX) {
 				fprintf(stderr,
 					"lat_echo_kernel: --mode: bad value '%s' (block, mmsg, "
+					"rxonly, "
 					"busypoll)\n",
 					optarg);
 				return EXIT_FAILURE;
@@ -332,7 +339,7 @@ int main(int argc, char **argv)
 	if (c.mode == ECHO_BLOCK)
 		serve_block(fd, &c, &st);
 	else
-		serve_mmsg(fd, &c, &st, c.mode == ECHO_BUSYPOLL);
+		serve_mmsg(fd, &c, &st, c.mode == ECHO_BUSYPOLL, c.mode != ECHO_RXONLY);
 	close(fd);
 	err = c.stats_path ? write_stats(&c, &st) : 0;
 	if (err)

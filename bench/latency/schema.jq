@@ -101,7 +101,7 @@ def check_results:
            | [$ks[] as $r | check_client(["servers", $i, "runs", $r])] | add // [])]
      | add // [])
   + t(["cold_path_tax"]; "object") + t(["skipped"]; "array")
-  + t(["breakdown"]; "object")
+  + t(["breakdown"]; "object") + t(["receive_only"]; "object")
   + ((.breakdown.runs // {}) | keys) as $bk
   | . as $doc | ([$bk[] as $r | check_client(["breakdown", "runs", $r])
                  + rule(($doc.breakdown.runs[$r].breakdown | type) == "object";

@@ -90,6 +90,14 @@ for s in xlane-busypoll xlane-wakeup; do
 	[ -z "$problems" ] || bad "$s breakdown: $problems"
 done
 grep -q "round-trip breakdown (xlane" "$out/stdout.txt" || bad "stdout has no round-trip breakdown"
+# receive-only throughput: every receiver counted something, never more than was sent
+problems=$(jq -r '.receive_only as $r | if $r.skipped then "skipped: \($r.skipped)" else
+	($r.receivers | to_entries[] | .key as $k
+	 | (if (.value.runs | length) == 0 then "\($k): no run" else empty end),
+	   (.value.runs[] | if .received <= 0 then "\($k): received \(.received)"
+	                    elif .received > .sent then "\($k): received \(.received) > sent \(.sent)" else empty end)) end' "$json")
+[ -z "$problems" ] || bad "receive-only: $problems"
+grep -q "receive-only throughput" "$out/stdout.txt" || bad "stdout has no receive-only throughput"
 # the DPDK peer says what it stands in for
 jq -e '.servers[] | select(.name == "dpdk-af_xdp") | .stands_in_for | test("testpmd")' "$json" >/dev/null ||
 	bad "dpdk-af_xdp does not say it stands in for testpmd"
