@@ -169,23 +169,23 @@
 
 /* ---- names and limits ---------------------------------------------------------------------- */
 
-#define XL_PROG_NAME  "xl_steer" /**< XDP program (function and bpf_prog name) */
+#define XL_PROG_NAME	"xl_steer"    /**< XDP program (function and bpf_prog name) */
 #define XL_PROG_TS_NAME "xl_steer_ts" /**< the RX-stamping variant (see "RX stamps") */
-#define XL_MAP_CFG    "xl_cfg"
-#define XL_MAP_STATS  "xl_stats"
-#define XL_MAP_XSKS   "xl_xsks"
-#define XL_MAP_EXACT  "xl_exact"
-#define XL_MAP_PORT   "xl_port"
-#define XL_MAP_PFX4   "xl_pfx4"
-#define XL_MAP_PFX6   "xl_pfx6"
-#define XL_MAP_HITS   "xl_hits"
-#define XL_MAP_HOT    "xl_hot"
-#define XL_MAP_CMS    "xl_cms"
-#define XL_MAP_WIN    "xl_win"
-#define XL_MAP_HOTC   "xl_hotc"
-#define XL_MAP_LRUDET "xl_lrudet"
-#define XL_MAP_RGEN   "xl_rgen"
-#define XL_MAP_VCACHE "xl_vcache"
+#define XL_MAP_CFG	"xl_cfg"
+#define XL_MAP_STATS	"xl_stats"
+#define XL_MAP_XSKS	"xl_xsks"
+#define XL_MAP_EXACT	"xl_exact"
+#define XL_MAP_PORT	"xl_port"
+#define XL_MAP_PFX4	"xl_pfx4"
+#define XL_MAP_PFX6	"xl_pfx6"
+#define XL_MAP_HITS	"xl_hits"
+#define XL_MAP_HOT	"xl_hot"
+#define XL_MAP_CMS	"xl_cms"
+#define XL_MAP_WIN	"xl_win"
+#define XL_MAP_HOTC	"xl_hotc"
+#define XL_MAP_LRUDET	"xl_lrudet"
+#define XL_MAP_RGEN	"xl_rgen"
+#define XL_MAP_VCACHE	"xl_vcache"
 
 /** Maps are pinned by their name in this directory (printf format, argument: interface name). */
 #define XL_PIN_ROOT	     "/sys/fs/bpf/xlane"

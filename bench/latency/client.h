@@ -50,7 +50,7 @@ struct lat_run_cfg {
 	uint64_t timeout_ns;  /**< ping-pong: give up on one probe after this */
 	uint64_t drain_ns;    /**< wait this long at most for late echoes at the end */
 	bool warmup;	      /**< probes are flagged warm-up and not recorded */
-	bool stamp;	      /**< probes carry a timestamp trailer (size >= XL_PROBE_STAMP_MIN_SIZE) */
+	bool stamp; /**< probes carry a timestamp trailer (size >= XL_PROBE_STAMP_MIN_SIZE) */
 	const char *progress; /**< label for the stderr progress line, NULL for none */
 };
 

@@ -47,7 +47,8 @@ _Static_assert(sizeof(struct xl_probe_hdr) == 40, "probe header layout");
 #define XL_PROBE_MIN_SIZE ((unsigned int)sizeof(struct xl_probe_hdr))
 #define XL_PROBE_MAX_SIZE 1452u /* IPv6 without fragmentation on a 1500-byte MTU */
 /** The smallest probe that carries a timestamp trailer (XL_PROBE_F_STAMP). */
-#define XL_PROBE_STAMP_MIN_SIZE ((unsigned int)(sizeof(struct xl_probe_hdr) + sizeof(struct xl_ts_trailer)))
+#define XL_PROBE_STAMP_MIN_SIZE \
+	((unsigned int)(sizeof(struct xl_probe_hdr) + sizeof(struct xl_ts_trailer)))
 
 /**
  * @brief **xl_probe_fill()** writes a whole probe payload of @p size bytes into @p buf. With

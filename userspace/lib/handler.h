@@ -34,22 +34,22 @@ extern "C" {
 /** What happens to a frame after the handler. */
 enum xl_verdict {
 	XL_VERDICT_DROP = 0, /**< free the frame (the initial value) */
-	XL_VERDICT_TX,       /**< transmit on the receiving interface and queue */
-	XL_VERDICT_FWD,      /**< transmit on xl_run_config.fwd_ifname */
+	XL_VERDICT_TX,	     /**< transmit on the receiving interface and queue */
+	XL_VERDICT_FWD,	     /**< transmit on xl_run_config.fwd_ifname */
 	XL_VERDICT_PASS,     /**< to the kernel stack: unsupported on AF_XDP, counted and dropped */
 	XL_VERDICT_MAX,
 };
 
 /** One received frame, as the handler sees it. */
 struct xl_pkt {
-	uint8_t *data;    /**< first byte of the Ethernet header, inside the UMEM frame */
-	uint32_t len;     /**< frame length in bytes; the handler may change it (1..room) */
-	uint32_t room;    /**< the largest len the frame can hold */
-	uint16_t queue;   /**< RX queue the frame arrived on */
-	uint8_t verdict;  /**< enum xl_verdict, set by the handler; starts as XL_VERDICT_DROP */
-	uint8_t ts_src;   /**< RX stamp source (enum xl_ts_src of steer.h); 0: not stamped */
-	uint32_t pad2;    /**< zero */
-	uint64_t xdp_ns;  /**< with RX stamps (xl_run_config.rx_stamp): CLOCK_MONOTONIC ns when
+	uint8_t *data;	   /**< first byte of the Ethernet header, inside the UMEM frame */
+	uint32_t len;	   /**< frame length in bytes; the handler may change it (1..room) */
+	uint32_t room;	   /**< the largest len the frame can hold */
+	uint16_t queue;	   /**< RX queue the frame arrived on */
+	uint8_t verdict;   /**< enum xl_verdict, set by the handler; starts as XL_VERDICT_DROP */
+	uint8_t ts_src;	   /**< RX stamp source (enum xl_ts_src of steer.h); 0: not stamped */
+	uint32_t pad2;	   /**< zero */
+	uint64_t xdp_ns;   /**< with RX stamps (xl_run_config.rx_stamp): CLOCK_MONOTONIC ns when
 			    *  XDP steered the frame; else 0 */
 	uint64_t rx_hw_ns; /**< with RX stamps: the device's RX timestamp (its clock), 0 if none */
 };
