@@ -21,6 +21,9 @@ struct xl_frame_l4 {
 /* 0 and @f filled, or -1 for anything else (frame untouched either way). */
 int xl_frame_l4(const uint8_t *data, uint32_t len, struct xl_frame_l4 *f);
 
+/* The echo rewrite (xl_handler_echo_frame()), also reporting where the headers are. */
+enum xl_verdict xl_frame_echo(uint8_t *data, uint32_t len, struct xl_frame_l4 *f);
+
 /* The "echo-ts" built-in handler's batch callback (handler_ts.c). */
 void xl_echo_ts_batch(void *ctx, struct xl_pkt *pkts, unsigned int n);
 

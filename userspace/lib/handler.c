@@ -90,19 +90,24 @@ int xl_frame_l4(const uint8_t *data, uint32_t len, struct xl_frame_l4 *f)
 	return 0;
 }
 
+enum xl_verdict xl_frame_echo(uint8_t *data, uint32_t len, struct xl_frame_l4 *f)
+{
+	if (xl_frame_l4(data, len, f))
+		return XL_VERDICT_DROP;
+	if (f->v6)
+		swap_bytes(data + f->l3 + 8, data + f->l3 + 24, 16);
+	else
+		swap_bytes(data + f->l3 + 12, data + f->l3 + 16, 4);
+	swap_bytes(data + f->l4, data + f->l4 + 2, 2); /* ports */
+	swap_bytes(data, data + 6, 6);		       /* MACs */
+	return XL_VERDICT_TX;
+}
+
 enum xl_verdict xl_handler_echo_frame(uint8_t *data, uint32_t len)
 {
 	struct xl_frame_l4 f;
 
-	if (xl_frame_l4(data, len, &f))
-		return XL_VERDICT_DROP;
-	if (f.v6)
-		swap_bytes(data + f.l3 + 8, data + f.l3 + 24, 16);
-	else
-		swap_bytes(data + f.l3 + 12, data + f.l3 + 16, 4);
-	swap_bytes(data + f.l4, data + f.l4 + 2, 2); /* ports */
-	swap_bytes(data, data + 6, 6);		     /* MACs */
-	return XL_VERDICT_TX;
+	return xl_frame_echo(data, len, &f);
 }
 
 static void echo_batch(void *ctx, struct xl_pkt *pkts, unsigned int n)

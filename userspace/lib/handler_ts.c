@@ -32,49 +32,56 @@ static uint16_t fold(uint32_t sum)
 	return (uint16_t)sum;
 }
 
-int xl_handler_ts_fill(const struct xl_pkt *p, uint64_t worker_ns)
+/* Fills the trailer of @p, whose headers are at @f (the frame as it is now). 1 or 0. */
+static int ts_fill(const struct xl_pkt *p, const struct xl_frame_l4 *f, uint64_t worker_ns)
 {
-	struct xl_frame_l4 f;
 	struct xl_ts_trailer t;
 	uint32_t udp_len, at, old_sum, new_sum;
 	uint16_t csum;
-	uint8_t *d;
+	uint8_t *d = p->data;
 
-	if (!p || !p->ts_src || xl_frame_l4(p->data, p->len, &f) || f.proto != IPPROTO_UDP)
+	if (!p->ts_src || f->proto != IPPROTO_UDP || p->len < f->l4 + 8)
 		return 0;
-	d = p->data;
-	if (p->len < f.l4 + 8)
+	udp_len = (uint32_t)d[f->l4 + 4] << 8 | d[f->l4 + 5];
+	if (udp_len < 8 + sizeof(t) || udp_len > p->len - f->l4)
 		return 0;
-	udp_len = (uint32_t)d[f.l4 + 4] << 8 | d[f.l4 + 5];
-	if (udp_len < 8 + sizeof(t) || udp_len > p->len - f.l4)
-		return 0;
-	at = f.l4 + udp_len - (uint32_t)sizeof(t);
+	at = f->l4 + udp_len - (uint32_t)sizeof(t);
 	memcpy(&t, d + at, sizeof(t));
 	if (t.magic != XL_TS_TRAILER_MAGIC)
 		return 0;
-	old_sum = sum16(d, f.l4, at, at + (uint32_t)sizeof(t));
+	old_sum = sum16(d, f->l4, at, at + (uint32_t)sizeof(t));
 	t.src = p->ts_src;
 	t.xdp_ns = p->xdp_ns;
 	t.worker_ns = worker_ns;
 	t.rx_hw_ns = p->rx_hw_ns;
 	memcpy(d + at, &t, sizeof(t));
-	new_sum = sum16(d, f.l4, at, at + (uint32_t)sizeof(t));
+	new_sum = sum16(d, f->l4, at, at + (uint32_t)sizeof(t));
 
-	csum = (uint16_t)(d[f.l4 + 6] << 8 | d[f.l4 + 7]);
-	if (csum == 0 && !f.v6)
+	csum = (uint16_t)(d[f->l4 + 6] << 8 | d[f->l4 + 7]);
+	if (csum == 0 && !f->v6)
 		return 1; /* IPv4 without a UDP checksum */
 	/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') */
 	csum = (uint16_t)~fold((uint32_t)(uint16_t)~csum + (uint16_t)~fold(old_sum) +
 			       fold(new_sum));
 	if (csum == 0)
 		csum = 0xffff; /* 0 means "no checksum" in UDP */
-	d[f.l4 + 6] = (uint8_t)(csum >> 8);
-	d[f.l4 + 7] = (uint8_t)csum;
+	d[f->l4 + 6] = (uint8_t)(csum >> 8);
+	d[f->l4 + 7] = (uint8_t)csum;
 	return 1;
+}
+
+int xl_handler_ts_fill(const struct xl_pkt *p, uint64_t worker_ns)
+{
+	struct xl_frame_l4 f;
+
+	if (!p || xl_frame_l4(p->data, p->len, &f))
+		return 0;
+	return ts_fill(p, &f, worker_ns);
 }
 
 void xl_echo_ts_batch(void *ctx, struct xl_pkt *pkts, unsigned int n)
 {
+	struct xl_frame_l4 f;
 	struct timespec ts;
 	uint64_t now;
 	unsigned int i;
@@ -84,8 +91,9 @@ void xl_echo_ts_batch(void *ctx, struct xl_pkt *pkts, unsigned int n)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	for (i = 0; i < n; i++) {
-		pkts[i].verdict = (uint8_t)xl_handler_echo_frame(pkts[i].data, pkts[i].len);
+		/* one header walk per frame: the echo says where the headers are */
+		pkts[i].verdict = (uint8_t)xl_frame_echo(pkts[i].data, pkts[i].len, &f);
 		if (pkts[i].verdict == XL_VERDICT_TX)
-			xl_handler_ts_fill(&pkts[i], now);
+			ts_fill(&pkts[i], &f, now);
 	}
 }

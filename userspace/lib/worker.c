@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,9 +180,10 @@ static void idle_wait(struct xl_worker *w)
 /*
  * Copies the struct xl_rx_meta that xl_steer_ts wrote in front of the frame (steer.h "RX
  * stamps") into @p. @off is the frame data's offset in its UMEM chunk: the metadata must fit in
- * front of it, inside the chunk, and carry the magic, or the frame counts as not stamped.
+ * front of it, inside the chunk, and carry the magic, or the frame counts as not stamped. The
+ * magic is cleared once read.
  */
-static inline void take_stamp(struct xl_pkt *p, const uint8_t *data, uint32_t off)
+static inline void take_stamp(struct xl_pkt *p, uint8_t *data, uint32_t off)
 {
 	struct xl_rx_meta m;
 
@@ -193,6 +195,8 @@ static inline void take_stamp(struct xl_pkt *p, const uint8_t *data, uint32_t of
 	p->ts_src = (uint8_t)m.src;
 	p->xdp_ns = m.xdp_ns;
 	p->rx_hw_ns = m.rx_hw_ns;
+	/* spent: a later frame in this chunk that XDP could not stamp must not read it again */
+	memset(data - sizeof(m) + offsetof(struct xl_rx_meta, magic), 0, sizeof(m.magic));
 }
 
 static void run_burst(struct xl_worker *w, unsigned int n, uint32_t idx)
