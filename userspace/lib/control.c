@@ -643,6 +643,7 @@ int xl_stats_read(struct xl_control *ctl, struct xl_stats_snapshot *snap)
 	s.hot_flows = LD(h->hot_flows);
 	s.ntuple_filters = LD(h->ntuple_filters);
 	s.ntuple_queue = LD(h->ntuple_queue);
+	s.frames_settled = LD(h->frames_settled);
 	ret = read_steer(ctl, s.steer, &s.n_steer);
 	if (ret)
 		return xl_err(ret);

@@ -205,7 +205,12 @@ struct xl_stats_snapshot {
 	uint64_t hot_demotions;		       /**< flows the daemon demoted for idleness */
 	uint64_t hot_flows;		       /**< flows in the hot set at the last refresh */
 	uint32_t ntuple_filters;	       /**< ethtool ntuple filters the instance installed */
-	int32_t ntuple_queue; /**< the RX queue they pin flows to; -1: none asked */
+	int32_t ntuple_queue;	 /**< the RX queue they pin flows to; -1: none asked */
+	uint32_t frames_settled; /**< 1: the frame locations were read while no worker moved a
+				  *  frame, so frames_sum is exact; 0: every try of the refresh
+				  *  met a worker at work (under load), frames_sum may be off by the
+				  *  frames in motion */
+	uint32_t pad2;		 /**< zero */
 };
 
 /**

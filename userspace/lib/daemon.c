@@ -47,12 +47,14 @@
 #include "worker.h"
 #include "xsk.h"
 
-#define DEF_RING     2048
-#define DEF_FRAME    4096
-#define DEF_BATCH    64
-#define DEF_IDLE_MS  5000
-#define DEF_STATS_MS 1000
-#define DRAIN_MS     1000
+#define DEF_RING	2048
+#define DEF_FRAME	4096
+#define DEF_BATCH	64
+#define DEF_IDLE_MS	5000
+#define DEF_STATS_MS	1000
+#define SETTLE_TRIES	64     /* reads of the frame locations per refresh, at most */
+#define SETTLE_PAUSE_NS 50000L /* between them */
+#define DRAIN_MS	1000
 
 struct run {
 	const struct xl_run_config *cfg;
@@ -484,61 +486,125 @@ static int setup_workers(struct run *r)
 	return 0;
 }
 
+/* Where a run's UMEM frames are, read once (one try of read_frames()). */
+struct frames_view {
+	uint64_t fill[XL_MAX_QUEUES], rx[XL_MAX_QUEUES], tx[XL_MAX_QUEUES];
+	uint64_t comp[XL_MAX_QUEUES], worker[XL_MAX_QUEUES];
+	int64_t kernel; /* taken by the kernel from fill or TX, not yet on RX or completion */
+	struct xl_pool_stats ps;
+	bool ps_ok;
+};
+
+/*
+ * Reads every frame location of the run once. Within a queue the ring a frame moves to is read
+ * before the ring it comes from (RX before fill, completion before TX): a frame the kernel moves
+ * between the two reads is then counted in neither and lands in the kernel term, which a worker
+ * at rest keeps exact and never negative. The counters are the worker's (published before its
+ * motion sequence turns even).
+ */
+static void read_frames(struct run *r, struct frames_view *v)
+{
+	unsigned int i;
+
+	v->kernel = 0;
+	for (i = 0; i < r->nq && r->w[i]; i++) {
+		const struct xl_queue_stats *qs = xl_dstats_queue(r->dstats, i);
+		struct xl_xsk *x = r->xsk[i], *f = r->fwd[i];
+		uint64_t fill_sub, rxp, txp, fwdp, txc;
+
+		fill_sub = __atomic_load_n(&qs->fill_submitted, __ATOMIC_ACQUIRE);
+		rxp = __atomic_load_n(&qs->rx_packets, __ATOMIC_ACQUIRE);
+		txp = __atomic_load_n(&qs->tx_packets, __ATOMIC_ACQUIRE);
+		fwdp = __atomic_load_n(&qs->fwd_packets, __ATOMIC_ACQUIRE);
+		txc = __atomic_load_n(&qs->tx_completed, __ATOMIC_ACQUIRE);
+		v->worker[i] = xl_worker_held(r->w[i]);
+		v->rx[i] = xl_xsk_ring_count_cons(&x->rx);
+		v->fill[i] = xl_xsk_ring_count_prod(&x->fill);
+		v->comp[i] = xl_xsk_ring_count_cons(&x->comp) +
+			     (f ? xl_xsk_ring_count_cons(&f->comp) : 0);
+		v->tx[i] =
+			xl_xsk_ring_count_prod(&x->tx) + (f ? xl_xsk_ring_count_prod(&f->tx) : 0);
+		/* frames given to fill that are neither still there, nor on RX, nor received;
+		 * frames put on TX that are neither still there, nor on completion, nor reaped */
+		v->kernel += (int64_t)(fill_sub - v->fill[i] - v->rx[i] - rxp);
+		v->kernel += (int64_t)(txp + fwdp - txc - v->tx[i] - v->comp[i]);
+	}
+	v->ps = (struct xl_pool_stats){.sz = sizeof(v->ps)};
+	v->ps_ok = !xl_pool_stats(r->pool, &v->ps);
+}
+
+/*
+ * Reads the frame locations until one read saw no worker move a frame (every worker's motion
+ * sequence even and unchanged across it), so that their sum is exact; a worker at rest settles
+ * the first try. Under load that may not happen within the tries: the last read is kept and
+ * flagged not settled (its sum may be off by the frames in motion).
+ */
+static bool read_frames_settled(struct run *r, struct frames_view *v)
+{
+	unsigned int seq[XL_MAX_QUEUES], i, t;
+	bool still;
+
+	for (t = 0; t < SETTLE_TRIES; t++) {
+		if (t)
+			nanosleep(&(struct timespec){.tv_nsec = SETTLE_PAUSE_NS}, NULL);
+		still = true;
+		for (i = 0; i < r->nq && r->w[i]; i++) {
+			seq[i] = xl_worker_motion_seq(r->w[i]);
+			still = still && !(seq[i] & 1);
+		}
+		read_frames(r, v);
+		for (i = 0; i < r->nq && r->w[i]; i++)
+			still = still && xl_worker_motion_seq(r->w[i]) == seq[i];
+		if (still)
+			return true;
+	}
+	return false;
+}
+
 /* Refreshes XDP_STATISTICS, frame locations and pool figures in the statistics map. */
 static void refresh_stats(struct run *r)
 {
 	struct xl_dstats_hdr *h = xl_dstats_hdr(r->dstats);
-	struct xl_pool_stats ps = {.sz = sizeof(ps)};
-	int64_t kernel = 0;
+	struct frames_view v;
 	unsigned int i;
+	bool settled;
 
 	for (i = 0; i < r->nq && r->w[i]; i++) {
 		struct xl_queue_stats *qs = xl_dstats_queue(r->dstats, i);
-		struct xl_xsk *x = r->xsk[i], *f = r->fwd[i];
 		struct xl_queue_stats xs = {0};
-		uint64_t fill, rx, tx, comp;
 
-		if (!xl_xsk_read_xdp_stats(x, &xs)) {
-			__atomic_store_n(&qs->xdp_rx_dropped, xs.xdp_rx_dropped, __ATOMIC_RELAXED);
-			__atomic_store_n(&qs->xdp_rx_invalid_descs, xs.xdp_rx_invalid_descs,
-					 __ATOMIC_RELAXED);
-			__atomic_store_n(&qs->xdp_tx_invalid_descs, xs.xdp_tx_invalid_descs,
-					 __ATOMIC_RELAXED);
-			__atomic_store_n(&qs->xdp_rx_ring_full, xs.xdp_rx_ring_full,
-					 __ATOMIC_RELAXED);
-			__atomic_store_n(&qs->xdp_rx_fill_ring_empty_descs,
-					 xs.xdp_rx_fill_ring_empty_descs, __ATOMIC_RELAXED);
-			__atomic_store_n(&qs->xdp_tx_ring_empty_descs, xs.xdp_tx_ring_empty_descs,
-					 __ATOMIC_RELAXED);
-		}
-		fill = xl_xsk_ring_count_prod(&x->fill);
-		rx = xl_xsk_ring_count_cons(&x->rx);
-		tx = xl_xsk_ring_count_prod(&x->tx) + (f ? xl_xsk_ring_count_prod(&f->tx) : 0);
-		comp = xl_xsk_ring_count_cons(&x->comp) +
-		       (f ? xl_xsk_ring_count_cons(&f->comp) : 0);
-		__atomic_store_n(&qs->frames_fill, fill, __ATOMIC_RELAXED);
-		__atomic_store_n(&qs->frames_rx, rx, __ATOMIC_RELAXED);
-		__atomic_store_n(&qs->frames_tx, tx, __ATOMIC_RELAXED);
-		__atomic_store_n(&qs->frames_comp, comp, __ATOMIC_RELAXED);
-		__atomic_store_n(&qs->frames_worker, (uint64_t)xl_worker_held(r->w[i]),
+		if (xl_xsk_read_xdp_stats(r->xsk[i], &xs))
+			continue;
+		__atomic_store_n(&qs->xdp_rx_dropped, xs.xdp_rx_dropped, __ATOMIC_RELAXED);
+		__atomic_store_n(&qs->xdp_rx_invalid_descs, xs.xdp_rx_invalid_descs,
 				 __ATOMIC_RELAXED);
-		/*
-		 * In the kernel, from independent counters: frames given to the fill ring that are
-		 * neither still there, nor on RX, nor received; frames put on TX that are neither
-		 * still there, nor on the completion ring, nor reaped.
-		 */
-		kernel += (int64_t)(__atomic_load_n(&qs->fill_submitted, __ATOMIC_RELAXED) - fill -
-				    rx - __atomic_load_n(&qs->rx_packets, __ATOMIC_RELAXED));
-		kernel +=
-			(int64_t)(__atomic_load_n(&qs->tx_packets, __ATOMIC_RELAXED) +
-				  __atomic_load_n(&qs->fwd_packets, __ATOMIC_RELAXED) -
-				  __atomic_load_n(&qs->tx_completed, __ATOMIC_RELAXED) - tx - comp);
+		__atomic_store_n(&qs->xdp_tx_invalid_descs, xs.xdp_tx_invalid_descs,
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&qs->xdp_rx_ring_full, xs.xdp_rx_ring_full, __ATOMIC_RELAXED);
+		__atomic_store_n(&qs->xdp_rx_fill_ring_empty_descs, xs.xdp_rx_fill_ring_empty_descs,
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&qs->xdp_tx_ring_empty_descs, xs.xdp_tx_ring_empty_descs,
+				 __ATOMIC_RELAXED);
 	}
-	if (!xl_pool_stats(r->pool, &ps)) {
-		__atomic_store_n(&h->frames_pool, ps.in_ring + ps.in_caches, __ATOMIC_RELAXED);
-		__atomic_store_n(&h->pool_high_water, ps.high_water, __ATOMIC_RELAXED);
+	settled = read_frames_settled(r, &v);
+	for (i = 0; i < r->nq && r->w[i]; i++) {
+		struct xl_queue_stats *qs = xl_dstats_queue(r->dstats, i);
+
+		__atomic_store_n(&qs->frames_fill, v.fill[i], __ATOMIC_RELAXED);
+		__atomic_store_n(&qs->frames_rx, v.rx[i], __ATOMIC_RELAXED);
+		__atomic_store_n(&qs->frames_tx, v.tx[i], __ATOMIC_RELAXED);
+		__atomic_store_n(&qs->frames_comp, v.comp[i], __ATOMIC_RELAXED);
+		__atomic_store_n(&qs->frames_worker, v.worker[i], __ATOMIC_RELAXED);
 	}
-	__atomic_store_n(&h->frames_kernel, (uint64_t)(kernel > 0 ? kernel : 0), __ATOMIC_RELAXED);
+	if (v.ps_ok) {
+		__atomic_store_n(&h->frames_pool, v.ps.in_ring + v.ps.in_caches, __ATOMIC_RELAXED);
+		__atomic_store_n(&h->pool_high_water, v.ps.high_water, __ATOMIC_RELAXED);
+	}
+	/* a negative kernel term in a settled read would be a real accounting error: the sum
+	 * then exceeds the total and shows it */
+	__atomic_store_n(&h->frames_kernel, (uint64_t)(v.kernel > 0 ? v.kernel : 0),
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&h->frames_settled, settled ? 1U : 0U, __ATOMIC_RELAXED);
 	__atomic_store_n(&h->updated_ns, realtime_ns(), __ATOMIC_RELEASE);
 }
 

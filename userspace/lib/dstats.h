@@ -14,7 +14,7 @@
 #include "control.h"
 
 #define XL_DSTATS_MAGIC	  0x786c6473U /* "xlds" */
-#define XL_DSTATS_VERSION 2
+#define XL_DSTATS_VERSION 3
 #define XL_DSTATS_SLOT	  512
 #define XL_DSTATS_ENTRIES (1 + XL_MAX_QUEUES)
 
@@ -45,6 +45,8 @@ struct xl_dstats_hdr {
 	uint32_t stopping;	 /* 1 once the daemon began its teardown */
 	uint32_t ntuple_filters; /* ethtool ntuple filters installed (--ntuple-queue) */
 	int32_t ntuple_queue;	 /* the queue they steer to; -1: none asked */
+	uint32_t frames_settled; /* 1: the frame locations were read with every worker at rest */
+	uint32_t pad;
 };
 _Static_assert(sizeof(struct xl_dstats_hdr) <= XL_DSTATS_SLOT, "dstats header fits a slot");
 _Static_assert(sizeof(struct xl_queue_stats) <= XL_DSTATS_SLOT, "queue stats fit a slot");

@@ -247,8 +247,12 @@ int xl_stats_fmt_json(FILE *f, const struct xl_stats_snapshot *s)
 	fprintf(f, ",\"frames\":{\"total\":%" PRIu64, s->frames_total);
 	for (j = 0; j < ARRAY_LEN(s_frames); j++)
 		fprintf(f, ",\"%s\":%" PRIu64, s_frames[j].name, sget(s, &s_frames[j]));
-	fprintf(f, ",\"sum\":%" PRIu64 ",\"conserved\":%s}", s->frames_sum,
-		s->frames_sum == s->frames_total ? "true" : "false");
+	/* conserved is only known from a settled read; under load it is null, not a guess */
+	fprintf(f, ",\"sum\":%" PRIu64 ",\"settled\":%s,\"conserved\":%s}", s->frames_sum,
+		s->frames_settled ? "true" : "false",
+		!s->frames_settled		   ? "null"
+		: s->frames_sum == s->frames_total ? "true"
+						   : "false");
 
 	fprintf(f,
 		",\"pool\":{\"frame_size\":%" PRIu32 ",\"umem_bytes\":%" PRIu64
@@ -401,6 +405,10 @@ int xl_stats_fmt_prometheus(FILE *f, const struct xl_stats_snapshot *s)
 	for (j = 0; j < ARRAY_LEN(s_frames); j++)
 		fprintf(f, "xlane_frames{iface=\"%s\",location=\"%s\"} %" PRIu64 "\n", lbl,
 			s_frames[j].name, sget(s, &s_frames[j]));
+	prom_head(f, "xlane_frames_settled", "gauge",
+		  "1 when the frame locations were read with every worker at rest (their sum is "
+		  "exact), 0 when read under load.");
+	fprintf(f, "xlane_frames_settled{iface=\"%s\"} %" PRIu32 "\n", lbl, s->frames_settled);
 	prom_head(f, "xlane_umem_frames", "gauge", "Frames in the UMEM.");
 	fprintf(f, "xlane_umem_frames{iface=\"%s\"} %" PRIu64 "\n", lbl, s->frames_total);
 	prom_head(f, "xlane_umem_bytes", "gauge", "Bytes allocated for the UMEM.");
@@ -582,7 +590,9 @@ int xl_stats_fmt_table(FILE *f, const struct xl_stats_snapshot *s)
 		fprintf(f, "%s %s %" PRIu64, j ? " +" : "", s_frames[j].name,
 			sget(s, &s_frames[j]));
 	fprintf(f, " (sum %" PRIu64 "%s)\n", s->frames_sum,
-		s->frames_sum == s->frames_total ? ", conserved" : ", MISMATCH");
+		!s->frames_settled ? ", read under load: frames in motion, not checked"
+		: s->frames_sum == s->frames_total ? ", conserved"
+						   : ", MISMATCH");
 
 	human_bytes(s->umem_bytes, b1, sizeof(b1));
 	human_bytes(s->hint_bytes, b2, sizeof(b2));

@@ -28,6 +28,7 @@ struct xl_worker {
 	int ready;	   /* atomic: 1 the thread runs, -errno its start failed */
 	pid_t tid;	   /* written by the thread before ready */
 	unsigned int held; /* atomic: frames in the worker's hands */
+	unsigned int seq;  /* atomic: xl_worker_motion_seq() */
 	bool fill_was_empty;
 	struct xl_queue_stats c; /* local counters, published to cfg.stats after each loop */
 	/* per-burst scratch, allocated once */
@@ -299,6 +300,9 @@ static void *worker_main(void *arg)
 		return NULL;
 
 	while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
+		/* odd: frames move; the RMW keeps the moves below after it (one per loop, not per
+		 * packet) */
+		__atomic_fetch_add(&w->seq, 1, __ATOMIC_ACQ_REL);
 		kick_tx(w, x);
 		reap_comp(w, x);
 		if (w->cfg.fwd) {
@@ -315,6 +319,7 @@ static void *worker_main(void *arg)
 		if (n)
 			run_burst(w, n, idx);
 		publish(w);
+		__atomic_fetch_add(&w->seq, 1, __ATOMIC_RELEASE); /* even: settled */
 		/*
 		 * Nothing received: sleep in poll(), or with busy polling make the non-blocking
 		 * recvfrom() that lets the kernel run the device's NAPI from this thread
@@ -468,7 +473,12 @@ unsigned int xl_worker_drain(struct xl_worker *w, unsigned int timeout_ms)
 
 unsigned int xl_worker_held(const struct xl_worker *w)
 {
-	return __atomic_load_n(&w->held, __ATOMIC_RELAXED);
+	return __atomic_load_n(&w->held, __ATOMIC_ACQUIRE);
+}
+
+unsigned int xl_worker_motion_seq(struct xl_worker *w)
+{
+	return __atomic_fetch_add(&w->seq, 0, __ATOMIC_ACQ_REL);
 }
 
 void xl_worker_destroy(struct xl_worker *w)

@@ -69,6 +69,15 @@ pid_t xl_worker_tid(const struct xl_worker *w);
 /* Frames the worker holds right now (0 between batches). */
 unsigned int xl_worker_held(const struct xl_worker *w);
 
+/*
+ * Frame-motion sequence: odd while the worker's loop moves frames (rings, pool cache, its
+ * counters), even while it waits or has stopped. A reader that sees the same even value before
+ * and after reading the frame locations read them while this worker moved none. The read is an
+ * atomic read-modify-write (adds 0) with acquire and release order, so every load the reader made
+ * before it stays before it.
+ */
+unsigned int xl_worker_motion_seq(struct xl_worker *w);
+
 /* Flushes and destroys the cache, frees the worker. Accepts NULL. */
 void xl_worker_destroy(struct xl_worker *w);
 

@@ -73,6 +73,19 @@ jqcheck() {
 	fi
 }
 
+# wait_refresh: waits (at most 3 s) for the daemon's next statistics refresh after now, so the
+# frame locations that follow were read after the traffic before this call ended
+wait_refresh() {
+	local t0 up
+	t0=$(date +%s%N)
+	for _ in $(seq 30); do
+		up=$("$xlane" stats "$ifc" --json 2>/dev/null | jq -r '.updated_ns // 0')
+		[ "${up:-0}" -gt "$t0" ] && return 0
+		sleep 0.1
+	done
+	fail "no statistics refresh within 3 s"
+}
+
 start_daemon() {
 	"$xlane" run "$ifc" --queues 0-1 --rule "udp dport 7000" --handler echo \
 		>"$work/run.log" 2>&1 &
@@ -149,11 +162,12 @@ checks=$((checks + 1))
 got=$(send 7000 $n)
 [ "$got" = "$n" ] && echo "ok   $n echoes of $n" || fail "echoes: $got of $n"
 
+wait_refresh
 expect 0 '"iface"' -- stats "$ifc" --json --prometheus "$work/xlane.prom"
 jqcheck "([.queues[].rx_packets] | add) == $n"
 jqcheck "([.queues[].tx_packets] | add) == $n"
 jqcheck ".steer.steered.port == $n"
-jqcheck '.frames.conserved == true'
+jqcheck '.frames.settled == true and .frames.conserved == true'
 jqcheck '.queues | length == 2'
 jqcheck '.ntuple.filters == 0 and .ntuple.queue == null'
 checks=$((checks + 1))
