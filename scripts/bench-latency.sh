@@ -19,6 +19,9 @@
 #                                          kernel's RT throttling still leaves 5 % to everything else)
 #                            [--nice N]    run server and client at nice N (-20..19): a milder way to
 #                                          keep other load from descheduling them
+#                            [--generator xsk|sendmmsg]  the receive-only load: lat_blast on an
+#                                          AF_XDP TX socket (default; falls back to sendmmsg when
+#                                          it cannot start) or on a kernel UDP socket
 #   scripts/bench-latency.sh --srv-iface IF --srv-ip ADDR [--srv-ip6 ADDR] [--srv-netns NS]
 #                            [--cli-iface IF] [--cli-netns NS] ...       (real interfaces: no testbed)
 #
@@ -29,7 +32,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 
-quick=0 build= out=results cpus=0,1 servers=all rt=0 nice=0
+quick=0 build= out=results cpus=0,1 servers=all rt=0 nice=0 rx_gen=xsk
 srv_if= cli_if= srv_ns= cli_ns= srv_ip= srv_ip6= real=0
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
@@ -44,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--servers) servers=$2; shift 2 ;;
 	--rt) rt=$2; shift 2 ;;
 	--nice) nice=$2; shift 2 ;;
+	--generator) rx_gen=$2; shift 2 ;;
 	--srv-iface) srv_if=$2; real=1; shift 2 ;;
 	--cli-iface) cli_if=$2; shift 2 ;;
 	--srv-netns) srv_ns=$2; shift 2 ;;
@@ -58,6 +62,7 @@ done
 srv_cpu=${BASH_REMATCH[1]} cli_cpu=${BASH_REMATCH[2]}
 [ "$srv_cpu" != "$cli_cpu" ] || { echo "bench-latency: server and client need distinct CPUs" >&2; exit 2; }
 [[ "$rt" =~ ^[0-9]+$ ]] && [ "$rt" -le 99 ] || { echo "bench-latency: --rt wants 1..99, got '$rt'" >&2; exit 2; }
+[[ "$rx_gen" =~ ^(xsk|sendmmsg)$ ]] || { echo "bench-latency: --generator wants xsk or sendmmsg, got '$rx_gen'" >&2; exit 2; }
 [[ "$nice" =~ ^-?[0-9]+$ ]] && [ "$nice" -ge -20 ] && [ "$nice" -le 19 ] ||
 	{ echo "bench-latency: --nice wants -20..19, got '$nice'" >&2; exit 2; }
 rt_pfx=()
@@ -446,6 +451,22 @@ else
 fi
 
 # ---- receive-only throughput: each receiver counts what lat_blast sends as fast as one CPU can ---------
+# The generator: lat_blast on an AF_XDP TX socket (--generator xsk, the default) sends past the
+# client's UDP/IP stack, about twice what sendmmsg reaches on one CPU, so that it is not the limit;
+# it needs the next hop's MAC (the testbed's static neighbour, or the client's neighbour table).
+rx_gen_args() { # -> lat_blast arguments of the generator in use
+	[ "$rx_gen" = xsk ] && printf '%s\n' --xsk "$cli_if" --dst-mac "$rx_mac"
+	return 0
+}
+if [ "$rx_gen" = xsk ]; then
+	rx_mac=${mac:-}
+	[ -n "$rx_mac" ] || [ -z "$cli_if" ] ||
+		rx_mac=$(in_cli ip -j neigh show "$srv_ip" dev "$cli_if" 2>/dev/null | jq -r '.[0].lladdr // empty' || true)
+	if [ -z "$cli_if" ] || [ -z "$rx_mac" ]; then
+		say "rxonly: no client interface or no MAC for $srv_ip: the kernel UDP generator (sendmmsg) instead of AF_XDP"
+		rx_gen=sendmmsg
+	fi
+fi
 # Receive work runs on the server's CPU (rx_on_server), so each receiver pays for its own. The
 # receivers: the kernel recvmmsg path (lat_echo_kernel --mode rxonly, from kernel-mmsg), xlane
 # with --handler count (both modes), DPDK net_af_xdp with --rxonly (testpmd's rxonly). A fresh
@@ -496,9 +517,16 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 			fi
 			steer=$(rx_on_server)
 			before=$(rx_count "$s" "$st")
-			say "rxonly: $name rep $rep/$RX_REPEAT: lat_blast for ${RX_DUR}s (receive work: $steer)"
+			say "rxonly: $name rep $rep/$RX_REPEAT: lat_blast ($rx_gen) for ${RX_DUR}s (receive work: $steer)"
+			mapfile -t gargs < <(rx_gen_args)
 			in_cli "${rt_pfx[@]}" taskset -c "$cli_cpu" "$bin/lat_blast" --server "$srv_ip" --port "$PORT" \
-				--size 64 --duration "$RX_DUR" --json "$tmp/blast-$s-$rep.json" 2>>"$log" || true
+				--size 64 --duration "$RX_DUR" "${gargs[@]}" --json "$tmp/blast-$s-$rep.json" 2>>"$log" || true
+			if [ "$rx_gen" = xsk ] && [ ! -s "$tmp/blast-$s-$rep.json" ]; then
+				say "rxonly: the AF_XDP generator did not run ($(tail -n 1 "$log")); sendmmsg from here on"
+				rx_gen=sendmmsg
+				in_cli "${rt_pfx[@]}" taskset -c "$cli_cpu" "$bin/lat_blast" --server "$srv_ip" --port "$PORT" \
+					--size 64 --duration "$RX_DUR" --json "$tmp/blast-$s-$rep.json" 2>>"$log" || true
+			fi
 			sleep 1.2 # xlane publishes its counters at least once a second
 			after=$(rx_count "$s" "$st")
 			stop_server
@@ -507,7 +535,7 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 			[ -s "$tmp/blast-$s-$rep.json" ] || continue
 			runs=$(jq -c --arg before "$before" --arg after "$after" \
 				--slurpfile g "$tmp/blast-$s-$rep.json" \
-				'. + [{received: (($after | tonumber) - ($before | tonumber)), sent: $g[0].sent,
+				'. + [{generator: $g[0].generator, received: (($after | tonumber) - ($before | tonumber)), sent: $g[0].sent,
 				       seconds: $g[0].seconds, sent_pps: $g[0].sent_pps,
 				       rx_pps: ((($after | tonumber) - ($before | tonumber)) / $g[0].seconds),
 				       generator_limited: ((($after | tonumber) - ($before | tonumber)) >= 0.95 * $g[0].sent)}]' \
@@ -521,7 +549,7 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 	rxonly=$(jq -n --argjson r "$rx_res" --arg dur "$RX_DUR" --arg cc "$cli_cpu" --arg sc "$srv_cpu" \
 		'def ratio($a; $b): if ($r[$a].rx_pps.median // 0) > 0 and ($r[$b].rx_pps.median // 0) > 0
 		                     then $r[$a].rx_pps.median / $r[$b].rx_pps.median else null end;
-		 {generator: "lat_blast: kernel UDP, blocking sendmmsg of 64 datagrams, 64-byte payloads, on cpu\($cc)",
+		 {generator: ([$r[].runs[].generator] | unique | join(", ") | "\(.): batches of 64, 64-byte payloads, on cpu\($cc)"),
 		  duration_s: ($dur | tonumber), receive_work: "on cpu\($sc) (RPS for the socket path, threaded NAPI for XDP)",
 		  receivers: $r,
 		  ratios: {"xlane-busypoll/dpdk": ratio("xlane-busypoll-rxonly"; "dpdk-af_xdp-rxonly"),

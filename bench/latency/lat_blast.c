@@ -1,18 +1,27 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * lat_blast: the load generator of the receive-only throughput comparison. It sends UDP
- * datagrams to one server as fast as one CPU can (blocking sendmmsg of --batch datagrams on a
- * connected socket), for --duration seconds or --count datagrams, whichever ends first, and
- * reports what it sent. Receivers count what arrived; their rate against the blaster's shows
- * which side was the limit.
+ * datagrams to one server as fast as one CPU can, for --duration seconds or --count datagrams,
+ * whichever ends first, and reports what it sent. Receivers count what arrived; their rate
+ * against the blaster's shows which side was the limit. Two engines:
+ *
+ *   - kernel UDP (default): blocking sendmmsg of --batch datagrams on a connected socket;
+ *   - AF_XDP (--xsk IFACE --dst-mac MAC): datagrams built once into UMEM frames and sent from a
+ *     TX-only AF_XDP socket (blast_xsk.c), past the sender's UDP/IP stack; zero-copy is tried
+ *     first and the mode obtained is reported.
  *
  *   lat_blast --server 198.18.0.1 [--port 7000] [--size 64] [--duration 3] [--count N]
- *             [--batch 64] [--cpu N] [--json FILE]
+ *             [--batch 64] [--rate PPS] [--cpu N] [--json FILE]
+ *             [--xsk IFACE --dst-mac MAC [--src ADDR] [--queue N] [--flows N] [--sport N]]
  *
- * The payload is a fixed pattern: receive-only servers never look at it.
+ * --rate paces the sending per batch (a batch goes out when it is due); without it, as fast as
+ * the engine can. The payload is a fixed pattern; with --xsk its first 8 bytes carry a sequence number
+ * (big-endian), so every datagram is distinct. Receive-only servers never look at it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <getopt.h>
 #include <sched.h>
 #include <stdio.h>
@@ -22,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "blast_xsk.h"
 #include "json.h"
 
 #define MAX_BATCH 256
@@ -29,9 +39,13 @@
 
 struct blast_cfg {
 	const char *server, *json;
-	unsigned long port, size, batch, count;
+	unsigned long port, size, batch, count, rate;
 	double duration;
 	int cpu;
+	/* --xsk */
+	const char *xsk, *dst_mac, *src;
+	unsigned long queue, flows, sport;
+	uint8_t mac[6]; /* --dst-mac, parsed */
 };
 
 static uint64_t now_ns(void)
@@ -58,17 +72,38 @@ static int num(const char *opt, const char *s, unsigned long lo, unsigned long h
 	return errno || end == s || *end || s[0] == '-' || *out < lo || *out > hi ? bad(opt, s) : 0;
 }
 
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int v[6];
+	char tail;
+	int i;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+		   &tail) != 6) {
+		fprintf(stderr,
+			"lat_blast: --dst-mac: '%s' is not a MAC address (aa:bb:cc:dd:ee:ff)\n", s);
+		return -EINVAL;
+	}
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct blast_cfg *c)
 {
-	static const struct option lo[] = {
-		{"server", 1, NULL, 'S'},   {"port", 1, NULL, 'p'},  {"size", 1, NULL, 's'},
-		{"duration", 1, NULL, 'd'}, {"count", 1, NULL, 'n'}, {"batch", 1, NULL, 'b'},
-		{"cpu", 1, NULL, 'c'},	    {"json", 1, NULL, 'j'},  {0}};
+	static const struct option lo[] = {{"server", 1, NULL, 'S'}, {"port", 1, NULL, 'p'},
+					   {"size", 1, NULL, 's'},   {"duration", 1, NULL, 'd'},
+					   {"count", 1, NULL, 'n'},  {"batch", 1, NULL, 'b'},
+					   {"cpu", 1, NULL, 'c'},    {"json", 1, NULL, 'j'},
+					   {"xsk", 1, NULL, 'X'},    {"dst-mac", 1, NULL, 'M'},
+					   {"src", 1, NULL, 'A'},    {"queue", 1, NULL, 'q'},
+					   {"flows", 1, NULL, 'F'},  {"sport", 1, NULL, 'P'},
+					   {"rate", 1, NULL, 'r'},   {0}};
 	unsigned long v;
 	char *end;
 	int o;
 
-	while ((o = getopt_long(argc, argv, "S:p:s:d:n:b:c:j:", lo, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "S:p:s:d:n:b:c:j:X:M:A:q:F:P:r:", lo, NULL)) != -1) {
 		switch (o) {
 		case 'S':
 			c->server = optarg;
@@ -104,11 +139,39 @@ static int parse(int argc, char **argv, struct blast_cfg *c)
 		case 'j':
 			c->json = optarg;
 			break;
+		case 'X':
+			c->xsk = optarg;
+			break;
+		case 'M':
+			c->dst_mac = optarg;
+			break;
+		case 'A':
+			c->src = optarg;
+			break;
+		case 'q':
+			if (num("queue", optarg, 0, 1023, &c->queue))
+				return -EINVAL;
+			break;
+		case 'F':
+			if (num("flows", optarg, 1, 4096, &c->flows))
+				return -EINVAL;
+			break;
+		case 'P':
+			if (num("sport", optarg, 1, 65535, &c->sport))
+				return -EINVAL;
+			break;
+		case 'r':
+			if (num("rate", optarg, 1, 100000000ul, &c->rate))
+				return -EINVAL;
+			break;
 		default:
 			fprintf(stderr,
 				"usage: lat_blast --server ADDR [--port N (7000)] [--size BYTES "
-				"(64)] [--duration S (3)] [--count N] [--batch N (64)] [--cpu N] "
-				"[--json FILE]\n");
+				"(64)] [--duration S (3)] [--count N] [--batch N (64)] [--rate "
+				"PPS] [--cpu N] "
+				"[--json FILE] [--xsk IFACE --dst-mac MAC [--src ADDR] [--queue N "
+				"(0)] "
+				"[--flows N (1)] [--sport N (40000)]]\n");
 			return -EINVAL;
 		}
 	}
@@ -119,6 +182,93 @@ static int parse(int argc, char **argv, struct blast_cfg *c)
 	if (!c->server) {
 		fprintf(stderr, "lat_blast: --server is required\n");
 		return -EINVAL;
+	}
+	if (!c->xsk && (c->dst_mac || c->src || c->queue || c->flows != 1 || c->sport != 40000)) {
+		fprintf(stderr,
+			"lat_blast: --dst-mac, --src, --queue, --flows and --sport need --xsk\n");
+		return -EINVAL;
+	}
+	if (c->xsk && !c->dst_mac) {
+		fprintf(stderr, "lat_blast: --xsk needs --dst-mac (the next hop's MAC address)\n");
+		return -EINVAL;
+	}
+	if (c->xsk && parse_mac(c->dst_mac, c->mac))
+		return -EINVAL;
+	if (c->xsk && c->size < 8) {
+		fprintf(stderr, "lat_blast: --size: --xsk needs at least 8 bytes (the sequence)\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The first address of @family on @ifname (IPv6: not link-local), as the datagrams' source. */
+static int iface_addr(const char *ifname, int family, struct in6_addr *out)
+{
+	struct ifaddrs *ifa, *i;
+	int ret = -EADDRNOTAVAIL;
+
+	if (getifaddrs(&ifa))
+		return -errno;
+	for (i = ifa; i && ret; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != family || strcmp(i->ifa_name, ifname))
+			continue;
+		if (family == AF_INET) {
+			memcpy(out, &((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr, 4);
+			ret = 0;
+		} else {
+			const struct in6_addr *a =
+				&((struct sockaddr_in6 *)(void *)i->ifa_addr)->sin6_addr;
+
+			if (IN6_IS_ADDR_LINKLOCAL(a))
+				continue;
+			*out = *a;
+			ret = 0;
+		}
+	}
+	freeifaddrs(ifa);
+	return ret;
+}
+
+static int xsk_cfg(const struct blast_cfg *c, struct blast_xsk_cfg *x)
+{
+	int ret;
+
+	memset(x, 0, sizeof(*x));
+	x->ifname = c->xsk;
+	x->queue = (unsigned int)c->queue;
+	x->flows = (unsigned int)c->flows;
+	x->sport = (uint16_t)c->sport;
+	x->dport = (uint16_t)c->port;
+	x->payload = (unsigned int)c->size;
+	x->batch = (unsigned int)c->batch;
+	x->count = c->count;
+	x->duration_ns = (uint64_t)(c->duration * 1e9);
+	x->rate = c->rate;
+	memcpy(x->dst_mac, c->mac, 6);
+	if (!if_nametoindex(c->xsk)) {
+		fprintf(stderr, "lat_blast: --xsk %s: no such interface\n", c->xsk);
+		return -ENODEV;
+	}
+	if (inet_pton(AF_INET, c->server, &x->dst) == 1) {
+		x->family = AF_INET;
+	} else if (inet_pton(AF_INET6, c->server, &x->dst) == 1) {
+		x->family = AF_INET6;
+	} else {
+		fprintf(stderr, "lat_blast: --server: '%s' is not an IPv4 or IPv6 address\n",
+			c->server);
+		return -EINVAL;
+	}
+	if (c->src) {
+		if (inet_pton(x->family, c->src, &x->src) != 1) {
+			fprintf(stderr, "lat_blast: --src: '%s' is not an %s address\n", c->src,
+				x->family == AF_INET ? "IPv4" : "IPv6");
+			return -EINVAL;
+		}
+	} else if ((ret = iface_addr(c->xsk, x->family, &x->src))) {
+		fprintf(stderr,
+			"lat_blast: --xsk %s: no %s address to send from (%s); give --src\n",
+			c->xsk, x->family == AF_INET ? "IPv4" : "IPv6", strerror(-ret));
+		return ret;
 	}
 	return 0;
 }
@@ -154,16 +304,144 @@ static int open_sock(const struct blast_cfg *c)
 	return fd;
 }
 
-int main(int argc, char **argv)
+/* What either engine did, for the report. */
+struct blast_res {
+	uint64_t sent, calls, errors;
+	double secs;
+	const char *bind_mode; /* --xsk: the mode obtained */
+	char note[256];
+	uint64_t tx_invalid;
+};
+
+static int run_kernel(const struct blast_cfg *c, struct blast_res *r)
 {
 	static uint8_t payload[MAX_SIZE];
 	static struct iovec iov[MAX_BATCH];
 	static struct mmsghdr m[MAX_BATCH];
-	struct blast_cfg c = {
-		.port = 7000, .size = 64, .batch = 64, .duration = 3, .cpu = -1, .count = ~0ul};
-	uint64_t sent = 0, calls = 0, errors = 0, t0, t1, end;
-	double secs;
+	uint64_t t0, end;
 	int fd;
+
+	fd = open_sock(c);
+	if (fd < 0)
+		return fd;
+	for (unsigned long i = 0; i < c->size; i++)
+		payload[i] = (uint8_t)(0xb1 + i);
+	for (unsigned long i = 0; i < c->batch; i++) {
+		iov[i] = (struct iovec){payload, c->size};
+		m[i].msg_hdr = (struct msghdr){.msg_iov = &iov[i], .msg_iovlen = 1};
+	}
+	t0 = now_ns();
+	end = t0 + (uint64_t)(c->duration * 1e9);
+	/* bounded by both: the clock is read once per batch */
+	while (r->sent < c->count && now_ns() < end) {
+		unsigned int n = (unsigned int)(c->count - r->sent < c->batch ? c->count - r->sent
+									      : c->batch);
+		int k;
+
+		if (c->rate) /* this batch is due once sent/rate seconds have passed */
+			while (now_ns() < t0 + (uint64_t)((double)r->sent * 1e9 / (double)c->rate))
+				;
+		k = sendmmsg(fd, m, n, 0);
+
+		r->calls++;
+		if (k <= 0) {
+			r->errors++; /* ENOBUFS, ECONNREFUSED (nothing listening yet): go on */
+			continue;
+		}
+		r->sent += (uint64_t)k;
+	}
+	r->secs = (double)(now_ns() - t0) / 1e9;
+	close(fd);
+	return 0;
+}
+
+static int run_xsk(const struct blast_cfg *c, struct blast_res *r)
+{
+	struct blast_xsk_result xr;
+	struct blast_xsk_cfg x;
+	char err[512] = "";
+	int ret;
+
+	ret = xsk_cfg(c, &x);
+	if (ret)
+		return ret;
+	ret = blast_xsk_run(&x, &xr, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "lat_blast: %s\n", err);
+		return ret;
+	}
+	r->sent = xr.sent;
+	r->calls = xr.kicks;
+	r->errors = xr.kick_errors;
+	r->secs = xr.seconds;
+	r->bind_mode = xr.bind_mode;
+	r->tx_invalid = xr.tx_invalid;
+	snprintf(r->note, sizeof(r->note), "%s", xr.note);
+	fprintf(stderr, "lat_blast: AF_XDP socket on %s queue %lu: %s mode%s%s\n", c->xsk, c->queue,
+		xr.bind_mode, xr.note[0] ? " (" : "", xr.note[0] ? ")" : "");
+	if (xr.note[0])
+		fprintf(stderr, "lat_blast: %s\n", xr.note);
+	return 0;
+}
+
+static int write_json(const struct blast_cfg *c, const struct blast_res *r)
+{
+	FILE *f = fopen(c->json, "w");
+	struct bench_json *j = f ? bench_json_new(f, BENCH_JSON_PRETTY) : NULL;
+	char gen[160];
+
+	if (!j) {
+		fprintf(stderr, "lat_blast: --json %s: %s\n", c->json, strerror(errno));
+		if (f)
+			fclose(f);
+		return -EIO;
+	}
+	if (c->xsk)
+		snprintf(gen, sizeof(gen), "lat_blast --xsk (AF_XDP TX, %s mode, %lu flows)",
+			 r->bind_mode, c->flows);
+	else
+		snprintf(gen, sizeof(gen), "lat_blast (kernel UDP, blocking sendmmsg)");
+	bench_json_obj_begin(j);
+	bench_json_kv_str(j, "generator", gen);
+	bench_json_kv_str(j, "engine", c->xsk ? "af_xdp" : "sendmmsg");
+	bench_json_kv_str(j, "server", c->server);
+	bench_json_kv_uint(j, "port", c->port);
+	bench_json_kv_uint(j, "payload_bytes", c->size);
+	bench_json_kv_uint(j, "batch", c->batch);
+	bench_json_kv_uint(j, "rate_pps", c->rate);
+	bench_json_kv_int(j, "cpu", c->cpu);
+	if (c->xsk) {
+		bench_json_kv_str(j, "iface", c->xsk);
+		bench_json_kv_uint(j, "queue", c->queue);
+		bench_json_kv_str(j, "bind_mode", r->bind_mode);
+		bench_json_kv_str(j, "bind_note", r->note);
+		bench_json_kv_uint(j, "flows", c->flows);
+		bench_json_kv_uint(j, "tx_invalid_descs", r->tx_invalid);
+	}
+	bench_json_kv_uint(j, "sent", r->sent);
+	bench_json_kv_uint(j, "failed_calls", r->errors);
+	bench_json_kv_uint(j, "calls", r->calls);
+	bench_json_kv_double(j, "seconds", r->secs);
+	bench_json_kv_double(j, "sent_pps", r->secs > 0 ? (double)r->sent / r->secs : 0.0);
+	bench_json_obj_end(j);
+	if (bench_json_finish(j) || fclose(f)) {
+		fprintf(stderr, "lat_blast: --json %s: write failed\n", c->json);
+		return -EIO;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct blast_cfg c = {.port = 7000,
+			      .size = 64,
+			      .batch = 64,
+			      .duration = 3,
+			      .cpu = -1,
+			      .count = ~0ul,
+			      .flows = 1,
+			      .sport = 40000};
+	struct blast_res r = {0};
 
 	if (parse(argc, argv, &c))
 		return 2;
@@ -177,64 +455,13 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	fd = open_sock(&c);
-	if (fd < 0)
+	if (c.xsk ? run_xsk(&c, &r) : run_kernel(&c, &r))
 		return 1;
-	for (unsigned long i = 0; i < c.size; i++)
-		payload[i] = (uint8_t)(0xb1 + i);
-	for (unsigned long i = 0; i < c.batch; i++) {
-		iov[i] = (struct iovec){payload, c.size};
-		m[i].msg_hdr = (struct msghdr){.msg_iov = &iov[i], .msg_iovlen = 1};
-	}
-	t0 = now_ns();
-	end = t0 + (uint64_t)(c.duration * 1e9);
-	/* bounded by both: the clock is read once per batch */
-	while (sent < c.count && now_ns() < end) {
-		unsigned int n =
-			(unsigned int)(c.count - sent < c.batch ? c.count - sent : c.batch);
-		int k = sendmmsg(fd, m, n, 0);
-
-		calls++;
-		if (k <= 0) {
-			errors++; /* ENOBUFS, ECONNREFUSED (nothing listening yet): go on */
-			continue;
-		}
-		sent += (uint64_t)k;
-	}
-	t1 = now_ns();
-	close(fd);
-	secs = (double)(t1 - t0) / 1e9;
 	fprintf(stderr,
 		"lat_blast: %llu datagrams of %lu B in %.3f s (%.0f/s), %llu failed calls\n",
-		(unsigned long long)sent, c.size, secs, secs > 0 ? (double)sent / secs : 0.0,
-		(unsigned long long)errors);
-	if (c.json) {
-		FILE *f = fopen(c.json, "w");
-		struct bench_json *j = f ? bench_json_new(f, BENCH_JSON_PRETTY) : NULL;
-
-		if (!j) {
-			fprintf(stderr, "lat_blast: --json %s: %s\n", c.json, strerror(errno));
-			if (f)
-				fclose(f);
-			return 1;
-		}
-		bench_json_obj_begin(j);
-		bench_json_kv_str(j, "generator", "lat_blast (kernel UDP, blocking sendmmsg)");
-		bench_json_kv_str(j, "server", c.server);
-		bench_json_kv_uint(j, "port", c.port);
-		bench_json_kv_uint(j, "payload_bytes", c.size);
-		bench_json_kv_uint(j, "batch", c.batch);
-		bench_json_kv_int(j, "cpu", c.cpu);
-		bench_json_kv_uint(j, "sent", sent);
-		bench_json_kv_uint(j, "failed_calls", errors);
-		bench_json_kv_uint(j, "calls", calls);
-		bench_json_kv_double(j, "seconds", secs);
-		bench_json_kv_double(j, "sent_pps", secs > 0 ? (double)sent / secs : 0.0);
-		bench_json_obj_end(j);
-		if (bench_json_finish(j) || fclose(f)) {
-			fprintf(stderr, "lat_blast: --json %s: write failed\n", c.json);
-			return 1;
-		}
-	}
-	return sent ? 0 : 1;
+		(unsigned long long)r.sent, c.size, r.secs,
+		r.secs > 0 ? (double)r.sent / r.secs : 0.0, (unsigned long long)r.errors);
+	if (c.json && write_json(&c, &r))
+		return 1;
+	return r.sent ? 0 : 1;
 }

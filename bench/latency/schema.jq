@@ -102,6 +102,14 @@ def check_results:
      | add // [])
   + t(["cold_path_tax"]; "object") + t(["skipped"]; "array")
   + t(["breakdown"]; "object") + t(["receive_only"]; "object")
+  + (. as $doc | .receive_only as $ro
+     | if ($ro | type) != "object" or $ro.skipped != null then [] else
+         t(["receive_only", "generator"]; "string") + t(["receive_only", "receivers"]; "object")
+         + ([($ro.receivers // {}) | keys[] as $k | range(0; $ro.receivers[$k].runs | length) as $i
+             | ["receive_only", "receivers", $k, "runs", $i] as $p
+             | $doc | t($p + ["generator"]; "string") + t($p + ["received"]; "number")
+               + t($p + ["sent"]; "number") + t($p + ["generator_limited"]; "boolean")] | add // [])
+       end)
   + ((.breakdown.runs // {}) | keys) as $bk
   | . as $doc | ([$bk[] as $r | check_client(["breakdown", "runs", $r])
                  + rule(($doc.breakdown.runs[$r].breakdown | type) == "object";

@@ -98,6 +98,9 @@ problems=$(jq -r '.receive_only as $r | if $r.skipped then "skipped: \($r.skippe
 	                    elif .received > .sent then "\($k): received \(.received) > sent \(.sent)" else empty end)) end' "$json")
 [ -z "$problems" ] || bad "receive-only: $problems"
 grep -q "receive-only throughput" "$out/stdout.txt" || bad "stdout has no receive-only throughput"
+# the default generator is lat_blast's AF_XDP engine; every run says which one sent its load
+jq -e '.receive_only.generator | test("AF_XDP TX")' "$json" >/dev/null ||
+	bad "receive-only generator is not the AF_XDP one: $(jq -c .receive_only.generator "$json")"
 # the DPDK peer says what it stands in for
 jq -e '.servers[] | select(.name == "dpdk-af_xdp") | .stands_in_for | test("testpmd")' "$json" >/dev/null ||
 	bad "dpdk-af_xdp does not say it stands in for testpmd"
