@@ -75,10 +75,11 @@ done
 # ---- parameters: --quick keeps the whole run well under a minute (CI) -------------------------
 if [ "$quick" = 1 ]; then
 	REPEAT=3 DUR=0.2 WARM=0.1 V6_REPEAT=1 SWEEP_RATES=5000,20000 STEP=0.1 TPUT_REPEAT=1
-	TPUT_START=20000 TPUT_MAX=400000 DRAIN=50 TAX_REPEAT=1 BD_SIZE=72 RX_REPEAT=1 RX_DUR=0.5
+	TPUT_START=20000 TPUT_MAX=400000 DRAIN=50 TAX_REPEAT=1 BD_SIZE=72 RX_REPEAT=1 RX_DUR=0.3 RX_RATES=300000,3000000
 else
 	REPEAT=3 DUR=3 WARM=1 V6_REPEAT=3 SWEEP_RATES=5000,10000,25000,50000,100000,150000,200000,300000
-	STEP=0.5 TPUT_REPEAT=3 TPUT_START=20000 TPUT_MAX=4000000 DRAIN=200 TAX_REPEAT=3 BD_SIZE=72 RX_REPEAT=3 RX_DUR=3
+	STEP=0.5 TPUT_REPEAT=3 TPUT_START=20000 TPUT_MAX=4000000 DRAIN=200 TAX_REPEAT=3 BD_SIZE=72 RX_REPEAT=3 RX_DUR=1
+	RX_RATES=250000,500000,750000,1000000,1500000,2000000,3000000
 fi
 # no server outlives this, whatever happens to the script
 if [ "$quick" = 1 ]; then MAXS=120; else MAXS=1800; fi
@@ -480,10 +481,19 @@ wait_log() { # errlog pattern: until the server's log says it serves (bounded: 1
 	done
 	return 1
 }
-rx_count() { # name stats -> frames the receiver counted
+rx_now() { # name stats -> frames the receiver has counted so far (it keeps running)
+	local i
 	case "$1" in
 	xlane-*) in_srv_bpf "$xlane" stats "$srv_if" --json 2>/dev/null | jq '[.queues[].rx_packets] | add // 0' ;;
-	*) jq '.rx // 0' "$2" 2>/dev/null || echo 0 ;;
+	*) # SIGUSR1 makes lat_echo_kernel and dpdk_echo write their counts; again every 0.5 s, in
+	   # case the first one came just before a blocking receive
+		rm -f "$2"
+		for i in $(seq 30); do
+			[ $((i % 5)) != 1 ] || kill -USR1 "$srv_pid" 2>/dev/null || true
+			jq -e .rx "$2" >/dev/null 2>&1 && break
+			sleep 0.1
+		done
+		jq '.rx // 0' "$2" 2>/dev/null || echo 0 ;;
 	esac
 }
 rxonly='{"skipped": "no receiver in --servers"}'
@@ -516,41 +526,53 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 				continue
 			fi
 			steer=$(rx_on_server)
-			before=$(rx_count "$s" "$st")
-			say "rxonly: $name rep $rep/$RX_REPEAT: lat_blast ($rx_gen) for ${RX_DUR}s (receive work: $steer)"
-			mapfile -t gargs < <(rx_gen_args)
-			in_cli "${rt_pfx[@]}" taskset -c "$cli_cpu" "$bin/lat_blast" --server "$srv_ip" --port "$PORT" \
-				--size 64 --duration "$RX_DUR" "${gargs[@]}" --json "$tmp/blast-$s-$rep.json" 2>>"$log" || true
-			if [ "$rx_gen" = xsk ] && [ ! -s "$tmp/blast-$s-$rep.json" ]; then
-				say "rxonly: the AF_XDP generator did not run ($(tail -n 1 "$log")); sendmmsg from here on"
-				rx_gen=sendmmsg
+			steps='[]'
+			for rate in ${RX_RATES//,/ }; do
+				before=$(rx_now "$s" "$st")
+				say "rxonly: $name rep $rep/$RX_REPEAT: lat_blast ($rx_gen) at $rate/s for ${RX_DUR}s (receive work: $steer)"
+				mapfile -t gargs < <(rx_gen_args)
+				bj=$tmp/blast-$s-$rep-$rate.json
 				in_cli "${rt_pfx[@]}" taskset -c "$cli_cpu" "$bin/lat_blast" --server "$srv_ip" --port "$PORT" \
-					--size 64 --duration "$RX_DUR" --json "$tmp/blast-$s-$rep.json" 2>>"$log" || true
-			fi
-			sleep 1.2 # xlane publishes its counters at least once a second
-			after=$(rx_count "$s" "$st")
+					--size 64 --rate "$rate" --duration "$RX_DUR" "${gargs[@]}" --json "$bj" 2>>"$log" || true
+				if [ "$rx_gen" = xsk ] && [ ! -s "$bj" ]; then
+					say "rxonly: the AF_XDP generator did not run ($(tail -n 1 "$log")); sendmmsg from here on"
+					rx_gen=sendmmsg
+					in_cli "${rt_pfx[@]}" taskset -c "$cli_cpu" "$bin/lat_blast" --server "$srv_ip" --port "$PORT" \
+						--size 64 --rate "$rate" --duration "$RX_DUR" --json "$bj" 2>>"$log" || true
+				fi
+				sleep 0.3 # what is in flight lands and is counted
+				after=$(rx_now "$s" "$st")
+				[ -s "$bj" ] || continue
+				steps=$(jq -c --arg before "$before" --arg after "$after" --arg rate "$rate" --slurpfile g "$bj" \
+					'(($after | tonumber) - ($before | tonumber)) as $rx
+					 | . + [{offered_pps: ($rate | tonumber), generator: $g[0].generator, sent: $g[0].sent,
+					         seconds: $g[0].seconds, sent_pps: $g[0].sent_pps, received: $rx,
+					         rx_pps: ($rx / $g[0].seconds),
+					         loss_ratio: (if $g[0].sent > 0 then 1 - $rx / $g[0].sent else 0 end)}]' \
+					<<<"$steps" 2>/dev/null || echo "$steps")
+			done
 			stop_server
-			[ "$s" = "${s#xlane-}" ] && after=$(rx_count "$s" "$st") before=0 # counted at exit
 			rx_default
-			[ -s "$tmp/blast-$s-$rep.json" ] || continue
-			runs=$(jq -c --arg before "$before" --arg after "$after" \
-				--slurpfile g "$tmp/blast-$s-$rep.json" \
-				'. + [{generator: $g[0].generator, received: (($after | tonumber) - ($before | tonumber)), sent: $g[0].sent,
-				       seconds: $g[0].seconds, sent_pps: $g[0].sent_pps,
-				       rx_pps: ((($after | tonumber) - ($before | tonumber)) / $g[0].seconds),
-				       generator_limited: ((($after | tonumber) - ($before | tonumber)) >= 0.95 * $g[0].sent)}]' \
-				<<<"$runs" 2>/dev/null || echo "$runs")
+			# the run: its peak step (most received per second), and the highest rate it
+			# took with less than 0.1 % loss
+			runs=$(jq -c --argjson steps "$steps" \
+				'if ($steps | length) == 0 then . else
+				 ($steps | max_by(.rx_pps)) as $p
+				 | . + [$p + {generator_limited: ($p.received >= 0.95 * $p.sent),
+				             max_lossfree_pps: ([$steps[] | select(.loss_ratio < 0.001) | .sent_pps] | max),
+				             steps: $steps}] end' <<<"$runs")
 		done
 		rx_res=$(jq -c --arg n "$name" --argjson runs "$runs" --arg steer "$steer" --arg cmd "$(cat "$tmp/cmd-$s" 2>/dev/null)" \
 			'.[$n] = {command: $cmd, rx_placement: $steer, runs: $runs,
-			          rx_pps: ($runs | map(.rx_pps) | sort | if length > 0 then {median: .[(length - 1) / 2 | floor], min: .[0], max: .[-1]} else null end)}' \
+			          rx_pps: ($runs | map(.rx_pps) | sort | if length > 0 then {median: .[(length - 1) / 2 | floor], min: .[0], max: .[-1]} else null end),
+			          max_lossfree_pps: ($runs | map(.max_lossfree_pps // 0) | sort | if length > 0 then {median: .[(length - 1) / 2 | floor], min: .[0], max: .[-1]} else null end)}' \
 			<<<"$rx_res")
 	done
-	rxonly=$(jq -n --argjson r "$rx_res" --arg dur "$RX_DUR" --arg cc "$cli_cpu" --arg sc "$srv_cpu" \
+	rxonly=$(jq -n --argjson r "$rx_res" --arg dur "$RX_DUR" --arg rates "$RX_RATES" --arg cc "$cli_cpu" --arg sc "$srv_cpu" \
 		'def ratio($a; $b): if ($r[$a].rx_pps.median // 0) > 0 and ($r[$b].rx_pps.median // 0) > 0
 		                     then $r[$a].rx_pps.median / $r[$b].rx_pps.median else null end;
 		 {generator: ([$r[].runs[].generator] | unique | join(", ") | "\(.): batches of 64, 64-byte payloads, on cpu\($cc)"),
-		  duration_s: ($dur | tonumber), receive_work: "on cpu\($sc) (RPS for the socket path, threaded NAPI for XDP)",
+		  duration_s: ($dur | tonumber), offered_pps: ($rates | split(",") | map(tonumber)), receive_work: "on cpu\($sc) (RPS for the socket path, threaded NAPI for XDP)",
 		  receivers: $r,
 		  ratios: {"xlane-busypoll/dpdk": ratio("xlane-busypoll-rxonly"; "dpdk-af_xdp-rxonly"),
 		           "xlane-busypoll/kernel-recvmmsg": ratio("xlane-busypoll-rxonly"; "kernel-recvmmsg-rxonly"),

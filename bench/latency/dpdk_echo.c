@@ -15,7 +15,7 @@
  * Swapping source and destination leaves the IP and UDP checksums valid (the one's complement
  * sum is commutative), exactly as in testpmd. With --rxonly it receives and frees every frame
  * instead (testpmd's rxonly forwarding), for the receive-only throughput comparison.
- * Runs until SIGINT/SIGTERM or --max-seconds.
+ * Runs until SIGINT/SIGTERM or --max-seconds; SIGUSR1 writes --stats with the counts so far.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -41,12 +41,19 @@
 #define NB_MBUF 8191
 #define RING	1024
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, dump;
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+/* SIGUSR1: write --stats now and go on (the receive-only comparison reads counts per step) */
+static void on_dump(int sig)
+{
+	(void)sig;
+	dump = 1;
 }
 
 static inline void swap_l4(uint8_t proto, void *l4)
@@ -221,6 +228,7 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGUSR1, on_dump);
 	fprintf(stderr,
 		"dpdk_echo: %s on port %u, lcore %u (stands in for dpdk-testpmd "
 		"--forward-mode=%s, which Debian does not package)\n",
@@ -232,6 +240,11 @@ int main(int argc, char **argv)
 		uint16_t n, k, sent;
 
 		polls++;
+		if (dump) { /* SIGUSR1: the counts so far, for the receive-only steps */
+			dump = 0;
+			if (stats)
+				write_stats(stats, port, rxonly, rx, tx, drop, polls);
+		}
 		n = rte_eth_rx_burst(port, 0, pkts, BURST);
 		if (!n) {
 			if ((polls & 0xffff) == 0 && rte_get_timer_cycles() > end)

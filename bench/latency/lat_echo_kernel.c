@@ -15,7 +15,7 @@
  *             throughput comparison's socket baseline, like testpmd's rxonly forwarding)
  *
  * One dual-stack socket serves IPv4 and IPv6. Runs until SIGINT/SIGTERM or --max-seconds, then
- * writes its counters (JSON) to --stats. The payload is echoed untouched.
+ * writes its counters (JSON) to --stats, and also whenever it gets SIGUSR1. The payload is echoed untouched.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -61,12 +61,19 @@ struct echo_stats {
 	int busy_poll_set, prefer_busy_poll_set;
 };
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, dump;
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+/* SIGUSR1: write --stats now and go on (the receive-only comparison reads counts per step) */
+static void on_dump(int sig)
+{
+	(void)sig;
+	dump = 1;
 }
 
 static uint64_t now_s(void)
@@ -124,6 +131,43 @@ static void note_napi(int fd, struct echo_stats *st)
 		getsockopt(fd, SOL_SOCKET, SO_INCOMING_NAPI_ID, &st->napi_id, &len);
 }
 
+static int write_stats(const struct echo_cfg *c, const struct echo_stats *st)
+{
+	struct bench_json *j;
+	FILE *f;
+	int err;
+
+	f = fopen(c->stats_path, "w");
+	if (!f)
+		return -errno;
+	j = bench_json_new(f, BENCH_JSON_PRETTY);
+	if (!j) {
+		err = -errno;
+		fclose(f);
+		return err;
+	}
+	bench_json_obj_begin(j);
+	bench_json_kv_str(j, "server", "lat_echo_kernel");
+	bench_json_kv_str(j, "mode", mode_names[c->mode]);
+	bench_json_kv_uint(j, "port", c->port);
+	bench_json_kv_uint(j, "batch", c->mode == ECHO_BLOCK ? 1 : c->batch);
+	bench_json_kv_uint(j, "busy_poll_us", c->mode == ECHO_BUSYPOLL ? c->busy_poll_us : 0);
+	bench_json_kv_bool(j, "so_busy_poll_set", st->busy_poll_set);
+	bench_json_kv_bool(j, "so_prefer_busy_poll_set", st->prefer_busy_poll_set);
+	bench_json_kv_uint(j, "napi_id", st->napi_id);
+	bench_json_kv_uint(j, "rx", st->rx);
+	bench_json_kv_uint(j, "tx", st->tx);
+	bench_json_kv_uint(j, "tx_errors", st->tx_errors);
+	bench_json_kv_uint(j, "rx_calls", st->rx_calls);
+	bench_json_kv_uint(j, "tx_calls", st->tx_calls);
+	bench_json_kv_uint(j, "empty_polls", st->empty_polls);
+	bench_json_obj_end(j);
+	err = bench_json_finish(j);
+	if (fclose(f) && !err)
+		err = -EIO;
+	return err;
+}
+
 static void serve_block(int fd, const struct echo_cfg *c, struct echo_stats *st)
 {
 	uint64_t end = now_s() + c->max_seconds;
@@ -175,6 +219,10 @@ static void serve_mmsg(int fd, const struct echo_cfg *c, struct echo_stats *st, 
 			m[i].msg_hdr.msg_namelen = sizeof(peers[i]);
 			iov[i].iov_len = BUF_SIZE;
 		}
+		if (dump) {
+			dump = 0;
+			write_stats(c, st);
+		}
 		n = recvmmsg(fd, m, c->batch, spin ? MSG_DONTWAIT : MSG_WAITFORONE, NULL);
 		st->rx_calls++;
 		if (n <= 0) {
@@ -199,43 +247,6 @@ static void serve_mmsg(int fd, const struct echo_cfg *c, struct echo_stats *st, 
 		if (!st->napi_id)
 			note_napi(fd, st);
 	}
-}
-
-static int write_stats(const struct echo_cfg *c, const struct echo_stats *st)
-{
-	struct bench_json *j;
-	FILE *f;
-	int err;
-
-	f = fopen(c->stats_path, "w");
-	if (!f)
-		return -errno;
-	j = bench_json_new(f, BENCH_JSON_PRETTY);
-	if (!j) {
-		err = -errno;
-		fclose(f);
-		return err;
-	}
-	bench_json_obj_begin(j);
-	bench_json_kv_str(j, "server", "lat_echo_kernel");
-	bench_json_kv_str(j, "mode", mode_names[c->mode]);
-	bench_json_kv_uint(j, "port", c->port);
-	bench_json_kv_uint(j, "batch", c->mode == ECHO_BLOCK ? 1 : c->batch);
-	bench_json_kv_uint(j, "busy_poll_us", c->mode == ECHO_BUSYPOLL ? c->busy_poll_us : 0);
-	bench_json_kv_bool(j, "so_busy_poll_set", st->busy_poll_set);
-	bench_json_kv_bool(j, "so_prefer_busy_poll_set", st->prefer_busy_poll_set);
-	bench_json_kv_uint(j, "napi_id", st->napi_id);
-	bench_json_kv_uint(j, "rx", st->rx);
-	bench_json_kv_uint(j, "tx", st->tx);
-	bench_json_kv_uint(j, "tx_errors", st->tx_errors);
-	bench_json_kv_uint(j, "rx_calls", st->rx_calls);
-	bench_json_kv_uint(j, "tx_calls", st->tx_calls);
-	bench_json_kv_uint(j, "empty_polls", st->empty_polls);
-	bench_json_obj_end(j);
-	err = bench_json_finish(j);
-	if (fclose(f) && !err)
-		err = -EIO;
-	return err;
 }
 
 static void usage(FILE *out)
@@ -329,6 +340,7 @@ int main(int argc, char **argv)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &(struct sigaction){.sa_handler = on_dump}, NULL); /* no SA_RESTART */
 	fd = open_socket(&c, &st);
 	if (fd < 0) {
 		fprintf(stderr, "lat_echo_kernel: UDP port %u: %s\n", c.port, strerror(-fd));

@@ -3,15 +3,16 @@
 # (scripts/bench-latency.sh prints them under the table).
 def k: . / 1000 | round | tostring + "k";
 def x: if . == null then "n/a" else (. * 100 | round / 100 | tostring) + "x" end;
+def med: sort | .[(length - 1) / 2 | floor];
 if .receive_only.skipped then "receive-only throughput: skipped (\(.receive_only.skipped))"
 else
   .receive_only as $r
-  | "receive-only throughput, packets/s counted by each receiver (median [min-max] of \($r.receivers | to_entries[0].value.runs | length) x \($r.duration_s) s; \($r.generator); receive work \($r.receive_work)):",
-    ($r.receivers | to_entries[] | .value.rx_pps as $p
+  | "receive-only throughput, packets/s counted by each receiver at its best offered rate (median [min-max] of \($r.receivers | to_entries[0].value.runs | length) runs, each stepping the offered rate through \($r.offered_pps | map(k) | join(" ")) for \($r.duration_s) s per step; \($r.generator); receive work \($r.receive_work)):",
+    ($r.receivers | to_entries[] | .value.rx_pps as $p | .value.max_lossfree_pps as $l
      | "  \(.key): " + (if $p == null then "no run succeeded" else
-         "\($p.median | k) [\($p.min | k)-\($p.max | k)], generator sent \(.value.runs | map(.sent_pps) | sort | .[(length - 1) / 2 | floor] | k)/s"
+         "\($p.median | k) [\($p.min | k)-\($p.max | k)] at offered \(.value.runs | map(.offered_pps) | med | k)/s (sent \(.value.runs | map(.sent_pps) | med | k)/s); under 0.1 % loss up to \(if ($l.median // 0) > 0 then ($l.median | k) + "/s" else "none of the rates" end)"
          + (if (.value.runs | map(select(.generator_limited)) | length) > 0
-            then " (GENERATOR-LIMITED in \(.value.runs | map(select(.generator_limited)) | length) run(s): it received >= 95 % of what was sent, so this is a lower bound)"
+            then " (best step took >= 95 % of what was sent in \(.value.runs | map(select(.generator_limited)) | length) run(s): the ceiling lies between that rate and the next step)"
             else "" end) end)),
-    "  ratios: " + ($r.ratios | to_entries | map("\(.key) \(.value | x)") | join(", "))
+    "  ratios (best receive rate): " + ($r.ratios | to_entries | map("\(.key) \(.value | x)") | join(", "))
 end
