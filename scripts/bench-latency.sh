@@ -547,6 +547,7 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 					'(($after | tonumber) - ($before | tonumber)) as $rx
 					 | . + [{offered_pps: ($rate | tonumber), generator: $g[0].generator, sent: $g[0].sent,
 					         seconds: $g[0].seconds, sent_pps: $g[0].sent_pps, received: $rx,
+					         device_drops: ($g[0].device_drops // null),
 					         rx_pps: ($rx / $g[0].seconds),
 					         loss_ratio: (if $g[0].sent > 0 then 1 - $rx / $g[0].sent else 0 end)}]' \
 					<<<"$steps" 2>/dev/null || echo "$steps")

@@ -201,8 +201,11 @@ static void kick(struct blaster *b, struct blast_xsk_result *r)
 	if (b->xsk->need_wakeup && !xsk_ring_prod__needs_wakeup(&b->xsk->tx))
 		return;
 	r->kicks++;
-	if (sendto(b->xsk->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN)
-		r->kick_errors++; /* EBUSY/ENOBUFS: the device was busy; the descriptors stay */
+	if (sendto(b->xsk->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN) {
+		r->kick_errors++;
+		/* copy mode: the device dropped one frame and the kernel completed it */
+		r->device_drops += errno == EBUSY;
+	}
 }
 
 /* Paces to @rate per second: returns once @n datagrams are due since @t0 (spins the last 50 us). */

@@ -26,10 +26,14 @@ struct blast_xsk_cfg {
 };
 
 struct blast_xsk_result {
-	uint64_t sent;	       /* the kernel completed them (handed to the device) */
-	uint64_t submitted;    /* put on the TX ring */
-	uint64_t kicks;	       /* sendto() wakeups */
-	uint64_t kick_errors;  /* of which failed (EAGAIN/EBUSY/ENOBUFS: the kernel was busy) */
+	uint64_t sent;	    /* the kernel completed them (handed to the device) */
+	uint64_t submitted; /* put on the TX ring */
+	uint64_t kicks;	    /* sendto() wakeups */
+	uint64_t
+		kick_errors; /* of which failed other than EAGAIN (the kernel asks to kick again) */
+	uint64_t device_drops; /* of which EBUSY: in copy mode the device dropped exactly one frame
+				* (veth: the receiver's ring was full); it was completed, so it
+				* counts in sent, as a datagram the receiver lost */
 	uint64_t tx_invalid;   /* XDP_STATISTICS tx_invalid_descs */
 	double seconds;	       /* from the first submit to the last completion counted */
 	const char *bind_mode; /* "zerocopy" or "copy", as read back */

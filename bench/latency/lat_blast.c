@@ -311,6 +311,7 @@ struct blast_res {
 	const char *bind_mode; /* --xsk: the mode obtained */
 	char note[256];
 	uint64_t tx_invalid;
+	uint64_t device_drops; /* --xsk: frames the device dropped (counted in sent) */
 };
 
 static int run_kernel(const struct blast_cfg *c, struct blast_res *r)
@@ -373,6 +374,7 @@ static int run_xsk(const struct blast_cfg *c, struct blast_res *r)
 	r->sent = xr.sent;
 	r->calls = xr.kicks;
 	r->errors = xr.kick_errors;
+	r->device_drops = xr.device_drops;
 	r->secs = xr.seconds;
 	r->bind_mode = xr.bind_mode;
 	r->tx_invalid = xr.tx_invalid;
@@ -417,6 +419,7 @@ static int write_json(const struct blast_cfg *c, const struct blast_res *r)
 		bench_json_kv_str(j, "bind_note", r->note);
 		bench_json_kv_uint(j, "flows", c->flows);
 		bench_json_kv_uint(j, "tx_invalid_descs", r->tx_invalid);
+		bench_json_kv_uint(j, "device_drops", r->device_drops);
 	}
 	bench_json_kv_uint(j, "sent", r->sent);
 	bench_json_kv_uint(j, "failed_calls", r->errors);
@@ -461,6 +464,11 @@ int main(int argc, char **argv)
 		"lat_blast: %llu datagrams of %lu B in %.3f s (%.0f/s), %llu failed calls\n",
 		(unsigned long long)r.sent, c.size, r.secs,
 		r.secs > 0 ? (double)r.sent / r.secs : 0.0, (unsigned long long)r.errors);
+	if (c.xsk && r.device_drops)
+		fprintf(stderr,
+			"lat_blast: of those, the device dropped %llu (its receiver's ring was "
+			"full)\n",
+			(unsigned long long)r.device_drops);
 	if (c.json && write_json(&c, &r))
 		return 1;
 	return r.sent ? 0 : 1;
