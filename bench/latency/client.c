@@ -127,6 +127,7 @@ static void on_stamp(struct lat_result *res, const struct xl_probe_hdr *h, const
 	xl_hist_record(res->seg[0], t.xdp_ns - h->tx_ns);
 	xl_hist_record(res->seg[1], t.worker_ns - t.xdp_ns);
 	xl_hist_record(res->seg[2], rx_ns - t.worker_ns);
+	res->split_rtt_sum_ns += rx_ns - h->tx_ns;
 }
 
 /* one received datagram; returns true if it is the echo of (flow, seq) */

@@ -81,6 +81,9 @@ struct lat_result {
 	struct xl_hist *seg[LAT_NSEG];
 	uint64_t stamped[LAT_NSRC]; /**< measured echoes by trailer source (XL_TS_SRC_*) */
 	uint64_t stamp_skew;	    /**< stamped echoes whose stamps were out of order: skipped */
+	/** sum of the round trips that were split (ns): over seg[0]'s count, the mean the three
+	 *  segment means add up to (the round trips of skipped echoes are not in it) */
+	uint64_t split_rtt_sum_ns;
 };
 
 /** @brief **lat_now_ns()** CLOCK_MONOTONIC in ns. */

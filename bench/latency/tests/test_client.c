@@ -183,7 +183,7 @@ Test(lat_client, stamped_round_trips_split_into_three_segments)
 	struct echo_sim sim = {.how = SIM_STAMP, .every = 50};
 	struct lat_result res = {.hist = xl_hist_create()};
 	struct lat_socks s;
-	double sum = 0;
+	double sum = 0, rtt;
 	unsigned int k;
 
 	for (k = 0; k < LAT_NSEG; k++)
@@ -203,9 +203,15 @@ Test(lat_client, stamped_round_trips_split_into_three_segments)
 			     (unsigned long long)res.seg[k]->count);
 		sum += xl_hist_mean(res.seg[k]);
 	}
-	/* each echo's segments add up to its round trip: so do the means (skipped echoes aside) */
-	cr_assert(sum > 0.95 * xl_hist_mean(res.hist) && sum < 1.05 * xl_hist_mean(res.hist),
-		  "segments %.0f ns vs round trip %.0f ns", sum, xl_hist_mean(res.hist));
+	/*
+	 * each split echo's segments add up to its round trip, so the segment means add up to the
+	 * mean round trip of the same 392 echoes, up to the histogram's error (1 % per value); the
+	 * 8 skipped echoes are not in either (one descheduled echo among them once moved the mean
+	 * of all 400 by 14 % under ASan)
+	 */
+	rtt = (double)res.split_rtt_sum_ns / 392;
+	cr_assert(sum > 0.97 * rtt && sum < 1.03 * rtt, "segments %.0f ns vs round trip %.0f ns",
+		  sum, rtt);
 	for (k = 0; k < LAT_NSEG; k++)
 		xl_hist_destroy(res.seg[k]);
 	xl_hist_destroy(res.hist);
