@@ -455,9 +455,11 @@ fi
 # The generator: lat_blast on an AF_XDP TX socket (--generator xsk, the default) sends past the
 # client's UDP/IP stack, about twice what sendmmsg reaches on one CPU, so that it is not the limit;
 # it needs the next hop's MAC (the testbed's static neighbour, or the client's neighbour table).
-rx_gen_args() { # -> lat_blast arguments of the generator in use
-	[ "$rx_gen" = xsk ] && printf '%s\n' --xsk "$cli_if" --dst-mac "$rx_mac"
-	return 0
+blast_step() { # rate json: one step of the generator in use, for RX_DUR seconds
+	local gen=()
+	[ "$rx_gen" != xsk ] || gen=(--xsk "$cli_if" --dst-mac "$rx_mac")
+	in_cli "${rt_pfx[@]}" taskset -c "$cli_cpu" "$bin/lat_blast" --server "$srv_ip" --port "$PORT" \
+		--size 64 --rate "$1" --duration "$RX_DUR" "${gen[@]}" --json "$2" 2>>"$log" || true
 }
 if [ "$rx_gen" = xsk ]; then
 	rx_mac=${mac:-}
@@ -530,15 +532,12 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 			for rate in ${RX_RATES//,/ }; do
 				before=$(rx_now "$s" "$st")
 				say "rxonly: $name rep $rep/$RX_REPEAT: lat_blast ($rx_gen) at $rate/s for ${RX_DUR}s (receive work: $steer)"
-				mapfile -t gargs < <(rx_gen_args)
 				bj=$tmp/blast-$s-$rep-$rate.json
-				in_cli "${rt_pfx[@]}" taskset -c "$cli_cpu" "$bin/lat_blast" --server "$srv_ip" --port "$PORT" \
-					--size 64 --rate "$rate" --duration "$RX_DUR" "${gargs[@]}" --json "$bj" 2>>"$log" || true
+				blast_step "$rate" "$bj"
 				if [ "$rx_gen" = xsk ] && [ ! -s "$bj" ]; then
 					say "rxonly: the AF_XDP generator did not run ($(tail -n 1 "$log")); sendmmsg from here on"
 					rx_gen=sendmmsg
-					in_cli "${rt_pfx[@]}" taskset -c "$cli_cpu" "$bin/lat_blast" --server "$srv_ip" --port "$PORT" \
-						--size 64 --rate "$rate" --duration "$RX_DUR" --json "$bj" 2>>"$log" || true
+					blast_step "$rate" "$bj"
 				fi
 				sleep 0.3 # what is in flight lands and is counted
 				after=$(rx_now "$s" "$st")

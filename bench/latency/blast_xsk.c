@@ -20,6 +20,7 @@
 #include <xlane/pool.h>
 
 #include "blast_xsk.h"
+#include "pace.h"
 #include "xsk.h"
 
 #define FRAME_SIZE   2048U
@@ -46,14 +47,6 @@ struct blaster {
 	uint32_t base[MAX_FLOWS]; /* per flow: the UDP checksum sum without the sequence number */
 	void *objs[MAX_BATCH];
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* Adds @n bytes as big-endian 16-bit words (a last odd byte padded with zero). */
 static uint32_t sum16(const uint8_t *p, size_t n, uint32_t acc)
@@ -208,37 +201,24 @@ static void kick(struct blaster *b, struct blast_xsk_result *r)
 	}
 }
 
-/* Paces to @rate per second: returns once @n datagrams are due since @t0 (spins the last 50 us). */
-static void pace(uint64_t t0, uint64_t n, uint64_t rate)
-{
-	uint64_t due = t0 + (uint64_t)((double)n * 1e9 / (double)rate), now;
-
-	while ((now = now_ns()) < due) {
-		uint64_t gap = due - now > 100000000 ? 100000000 : due - now;
-
-		if (gap > 50000)
-			nanosleep(&(struct timespec){.tv_nsec = (long)(gap - 50000)}, NULL);
-	}
-}
-
 static void send_loop(struct blaster *b, struct blast_xsk_result *r)
 {
 	const struct blast_xsk_cfg *c = b->cfg;
 	struct xl_xsk *x = b->xsk;
-	uint64_t t0 = now_ns(), end = t0 + c->duration_ns, done = 0, t;
+	uint64_t t0 = blast_now_ns(), end = t0 + c->duration_ns, done = 0, t;
 	unsigned int i;
 	uint32_t idx;
 	int got;
 
-	while (r->submitted < c->count && now_ns() < end) {
+	while (r->submitted < c->count && blast_now_ns() < end) {
 		uint64_t left = c->count - r->submitted;
 		unsigned int want = left < c->batch ? (unsigned int)left : c->batch;
 
 		if (c->rate)
-			pace(t0, r->submitted, c->rate);
+			blast_pace(t0, r->submitted, c->rate);
 		done += reap(b);
-		want = xsk_prod_nb_free(&x->tx, want) < want ? xsk_prod_nb_free(&x->tx, want)
-							     : want;
+		if (xsk_prod_nb_free(&x->tx, want) < want)
+			want = xsk_prod_nb_free(&x->tx, want);
 		got = want ? xl_pool_get_burst(b->pool, b->cache, b->objs, want) : 0;
 		if (got > 0 &&
 		    xsk_ring_prod__reserve(&x->tx, (uint32_t)got, &idx) != (uint32_t)got) {
@@ -261,13 +241,13 @@ static void send_loop(struct blaster *b, struct blast_xsk_result *r)
 		kick(b, r);
 	}
 	/* the rest of the TX ring goes out, bounded */
-	t = now_ns();
-	while (done < r->submitted && now_ns() - t < DRAIN_NS) {
+	t = blast_now_ns();
+	while (done < r->submitted && blast_now_ns() - t < DRAIN_NS) {
 		kick(b, r);
 		done += reap(b);
 	}
 	r->sent = done;
-	r->seconds = (double)(now_ns() - t0) / 1e9;
+	r->seconds = (double)(blast_now_ns() - t0) / 1e9;
 }
 
 int blast_xsk_run(const struct blast_xsk_cfg *cfg, struct blast_xsk_result *res, char *err,

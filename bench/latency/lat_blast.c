@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "blast_xsk.h"
+#include "pace.h"
 #include "json.h"
 
 #define MAX_BATCH 256
@@ -47,14 +48,6 @@ struct blast_cfg {
 	unsigned long queue, flows, sport;
 	uint8_t mac[6]; /* --dst-mac, parsed */
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static int bad(const char *opt, const char *v)
 {
@@ -331,17 +324,16 @@ static int run_kernel(const struct blast_cfg *c, struct blast_res *r)
 		iov[i] = (struct iovec){payload, c->size};
 		m[i].msg_hdr = (struct msghdr){.msg_iov = &iov[i], .msg_iovlen = 1};
 	}
-	t0 = now_ns();
+	t0 = blast_now_ns();
 	end = t0 + (uint64_t)(c->duration * 1e9);
 	/* bounded by both: the clock is read once per batch */
-	while (r->sent < c->count && now_ns() < end) {
+	while (r->sent < c->count && blast_now_ns() < end) {
 		unsigned int n = (unsigned int)(c->count - r->sent < c->batch ? c->count - r->sent
 									      : c->batch);
 		int k;
 
-		if (c->rate) /* this batch is due once sent/rate seconds have passed */
-			while (now_ns() < t0 + (uint64_t)((double)r->sent * 1e9 / (double)c->rate))
-				;
+		if (c->rate)
+			blast_pace(t0, r->sent, c->rate);
 		k = sendmmsg(fd, m, n, 0);
 
 		r->calls++;
@@ -351,7 +343,7 @@ static int run_kernel(const struct blast_cfg *c, struct blast_res *r)
 		}
 		r->sent += (uint64_t)k;
 	}
-	r->secs = (double)(now_ns() - t0) / 1e9;
+	r->secs = (double)(blast_now_ns() - t0) / 1e9;
 	close(fd);
 	return 0;
 }
