@@ -34,6 +34,7 @@ struct opt_def {
 
 static const char *const xl_layouts[] = {"colour", "frame", "pool-default", NULL};
 static const char *const clocks[] = {"wall", "cpu", NULL};
+static const char *const buf_places[] = {"spread", "fixed", NULL};
 
 #define F(field) offsetof(struct pb_opts, field)
 
@@ -80,6 +81,14 @@ static const struct opt_def opt_table[] = {
 	  .help = "time base of the figures. wall: elapsed time (throughput as seen);\n"
 		  "cpu: each thread's CPU time, which leaves out time other processes took\n"
 		  "the CPU (use on a shared machine; JSON has both either way)" },
+	{ .name = "buf-place", .kind = OPT_ENUM, .arg = "HOW", .off = F(buf_place),
+	  .values = buf_places,
+	  .help = "where each thread's array of object pointers sits within a 4 KiB page.\n"
+		  "spread: another offset at every repetition, the same offsets for every\n"
+		  "backend, so that no row hinges on one placement (loads from that array\n"
+		  "alias, 4 KiB apart, with stores to a pool's cache or objects at some\n"
+		  "offsets and not at others: one placement moved a row by 40 %);\n"
+		  "fixed: page-aligned at every repetition" },
 	{ .name = "help", .kind = OPT_HELP, .help = "this text" },
 };
 /* clang-format on */
@@ -100,6 +109,7 @@ static void set_defaults(struct pb_opts *o)
 		.bulks = {.n = 4, .v = {1, 8, 32, 64}},
 		.xl_layout = "colour",
 		.clock = "wall",
+		.buf_place = "spread",
 	};
 }
 

@@ -22,13 +22,16 @@
 
 #include "pool_bench.h"
 
+#define PB_PAGE 4096U /* --buf-place works within one page of this size */
+
 struct worker {
 	pthread_t tid;
 	struct pb_backend *b;
 	unsigned int slot;
 	const struct pb_job *job, *warm;
 	pthread_barrier_t *start;
-	void **objs;
+	void **objs; /* in buf, at the offset of this repetition (place_objs) */
+	void *buf;   /* page-aligned, one page longer than the largest hold */
 	struct pb_result res;
 	int err;
 } __attribute__((aligned(64)));
@@ -118,6 +121,22 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/*
+ * Puts each thread's pointer array at the offset of repetition @p rep within a page: with
+ * @p spread, a different cache line of the page for every repetition and thread (the same for
+ * every backend, which all run each repetition); else page-aligned. Loads from that array alias
+ * (same address bits 11..0) with earlier stores to the pool's cache slots or to objects at some
+ * offsets and not at others, which stalls them; a single placement decided one row by 40 %.
+ */
+static void place_objs(struct worker *w, unsigned int n, unsigned int rep, bool spread)
+{
+	for (unsigned int t = 0; t < n; t++) {
+		unsigned int line = spread ? (rep * 23 + t * 37 + 5) % (PB_PAGE / 64) : 0;
+
+		w[t].objs = (void **)(void *)((char *)w[t].buf + (size_t)line * 64);
+	}
+}
+
 /* One measurement of backend b on row with nthreads threads. */
 static int measure(struct pb_run *r, struct pb_backend *b, const struct pb_row *row,
 		   struct worker *w, struct pb_sample *out)
@@ -174,6 +193,7 @@ static int measure(struct pb_run *r, struct pb_backend *b, const struct pb_row *
 		out->objs[t] = w[t].res.objs;
 		out->ns[t] = w[t].res.ns;
 		out->cpu_ns[t] = w[t].res.cpu_ns;
+		out->buf_off[t] = (unsigned int)((uintptr_t)w[t].objs & (PB_PAGE - 1));
 	}
 	pthread_barrier_destroy(&start);
 	if (ret)
@@ -394,6 +414,7 @@ int main(int argc, char **argv)
 	struct pb_run *r = &run;
 	struct worker *w = NULL;
 	unsigned int max_threads = 0, max_hold = 0;
+	bool spread;
 	bool want_dpdk;
 	char err[512] = "";
 	int ret;
@@ -411,6 +432,7 @@ int main(int argc, char **argv)
 	r->cfg.obj_size = (unsigned int)opts.obj_size;
 	r->cfg.huge = !opts.no_huge;
 	r->use_cpu_clock = !strcmp(opts.clock, "cpu");
+	spread = !strcmp(opts.buf_place, "spread");
 	r->cfg.n_threads = max_threads;
 	if (!strcmp(opts.xl_layout, "colour"))
 		r->cfg.xl_flags = XL_POOL_F_COLOUR;
@@ -482,9 +504,10 @@ int main(int argc, char **argv)
 	}
 	memset(w, 0, sizeof(*w) * PB_MAX_THREADS);
 	for (unsigned int t = 0; t < max_threads; t++) {
-		/* each thread's pointer array on its own cache lines */
-		w[t].objs = aligned_alloc(64, ((max_hold * sizeof(void *) + 63) / 64) * 64);
-		if (!w[t].objs) {
+		/* each thread's pointer array on its own pages, placed per repetition */
+		w[t].buf = aligned_alloc(PB_PAGE,
+					 ((max_hold * sizeof(void *)) / PB_PAGE + 2) * PB_PAGE);
+		if (!w[t].buf) {
 			fprintf(stderr, "pool_bench: out of memory\n");
 			ret = -ENOMEM;
 			goto out;
@@ -499,6 +522,7 @@ int main(int argc, char **argv)
 			for (unsigned int k = 0; k < r->set.n; k++) {
 				unsigned int b = (k + rep) % r->set.n;
 
+				place_objs(w, max_threads, rep, spread);
 				ret = measure(r, &r->set.b[b], &r->rows[row], w,
 					      pb_sample(r, row, b, rep));
 				if (ret) {
@@ -530,7 +554,7 @@ out:
 		fprintf(stderr, "pool_bench: %s\n", r->conservation);
 	}
 	for (unsigned int t = 0; w && t < PB_MAX_THREADS; t++)
-		free(w[t].objs);
+		free(w[t].buf);
 	free(w);
 	free(r->samples);
 	free(r->rows);

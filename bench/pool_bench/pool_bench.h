@@ -27,6 +27,7 @@ struct pb_opts {
 	bool no_dpdk;		/**< --no-dpdk */
 	const char *xl_layout;	/**< --xl-layout: colour, frame or pool-default */
 	const char *clock;	/**< --clock: wall or cpu */
+	const char *buf_place;	/**< --buf-place: spread or fixed */
 	const char *backends;	/**< --backends: comma-separated names to keep (NULL: all) */
 	uint64_t obj_size;	/**< --obj-size */
 	uint64_t n_objs;	/**< --objs */
@@ -61,6 +62,8 @@ struct pb_sample {
 	uint64_t cpu_ns[PB_MAX_THREADS]; /**< per thread, CPU time */
 	double mobj_s;			 /**< all threads together, million objects per second */
 	double ns_per_obj;		 /**< mean over threads of each thread's ns per object */
+	unsigned int
+		buf_off[PB_MAX_THREADS]; /**< per thread, its pointer array's offset in its page */
 };
 
 /** Everything measured in one run, plus what describes it. */

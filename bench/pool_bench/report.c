@@ -111,6 +111,9 @@ void pb_report_tables(const struct pb_run *r, FILE *out)
 		(unsigned long long)o->reps, (unsigned long long)o->duration_ms);
 	if (o->max_objs)
 		fprintf(out, " (or %llu objects per thread)", (unsigned long long)o->max_objs);
+	fprintf(out, "; pointer arrays %s",
+		strcmp(o->buf_place, "spread") ? "page-aligned (--buf-place fixed)"
+					       : "at another page offset every repetition");
 	fprintf(out, "; threads pinned to CPU");
 	for (unsigned int i = 0; i < r->cfg.n_threads; i++)
 		fprintf(out, "%s%d", i ? "," : " ", r->cfg.cpus[i]);
@@ -211,6 +214,11 @@ static void json_sample(struct bench_json *j, const struct pb_sample *s, unsigne
 	for (unsigned int t = 0; t < threads; t++)
 		bench_json_uint(j, s->cpu_ns[t]);
 	bench_json_arr_end(j);
+	bench_json_key(j, "buf_offset");
+	bench_json_arr_begin(j);
+	for (unsigned int t = 0; t < threads; t++)
+		bench_json_uint(j, s->buf_off[t]);
+	bench_json_arr_end(j);
 	bench_json_obj_end(j);
 }
 
@@ -233,6 +241,7 @@ static void json_config(struct bench_json *j, const struct pb_run *r)
 	bench_json_kv_uint(j, "hold", o->hold);
 	bench_json_kv_str(j, "xl_layout", o->xl_layout);
 	bench_json_kv_str(j, "clock", o->clock);
+	bench_json_kv_str(j, "buf_place", o->buf_place);
 	bench_json_key(j, "cpus");
 	bench_json_arr_begin(j);
 	for (unsigned int i = 0; i < r->cfg.n_threads; i++)

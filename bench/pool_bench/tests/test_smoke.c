@@ -176,6 +176,7 @@ static void check_json(const char *path, bool dpdk)
 	cr_expect_not_null(jc_get(config, "cpu_model"));
 	cr_expect_eq(jc_get(config, "dpdk")->b, dpdk);
 	cr_expect_str_eq(jc_get(config, "clock")->str, "wall");
+	cr_expect_str_eq(jc_get(config, "buf_place")->str, "spread");
 	n_backends = (unsigned int)jc_get(doc, "backends")->n;
 	cr_expect_eq(n_backends, dpdk ? 7 : 4);
 
@@ -207,9 +208,23 @@ static void check_json(const char *path, bool dpdk)
 				const struct jc_value *objs = jc_get(reps->items[r], "objs");
 				const struct jc_value *ns = jc_get(reps->items[r], "ns");
 				const struct jc_value *cpu = jc_get(reps->items[r], "cpu_ns");
+				const struct jc_value *off = jc_get(reps->items[r], "buf_offset");
 				size_t nt = (size_t)num_at(row, "threads");
 
-				cr_assert(objs && ns && cpu);
+				cr_assert(objs && ns && cpu && off);
+				cr_assert_eq(off->n, nt);
+				for (size_t t = 0; t < nt; t++) {
+					/* spread: a cache line of the page, another one per repetition */
+					double o = off->items[t]->num, o0;
+
+					cr_expect(o >= 0 && o < 4096 && (long)o % 64 == 0,
+						  "row %zu %s rep %zu: buf_offset %.0f", i,
+						  names[k], r, o);
+					o0 = jc_get(reps->items[0], "buf_offset")->items[t]->num;
+					cr_expect(r == 0 || o != o0,
+						  "row %zu %s: repetition %zu reused offset %.0f",
+						  i, names[k], r, o);
+				}
 				cr_assert_eq(objs->n, nt);
 				cr_assert_eq(ns->n, nt);
 				cr_assert_eq(cpu->n, nt);
@@ -308,6 +323,8 @@ Test(pool_bench_smoke, bad_options_fail_naming_the_token)
 		{{"--xl-layout", "fancy", NULL},
 		 "--xl-layout: 'fancy' is not one of colour frame pool-default"},
 		{{"--clock", "sundial", NULL}, "--clock: 'sundial' is not one of wall cpu"},
+		{{"--buf-place", "middle", NULL},
+		 "--buf-place: 'middle' is not one of spread fixed"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -324,10 +341,12 @@ Test(pool_bench_smoke, bad_options_fail_naming_the_token)
 Test(pool_bench_smoke, help_lists_every_option)
 {
 	static const char *const opts[] = {
-		"--json FILE",	      "--no-huge",	  "--obj-size BYTES", "--objs N",
-		"--reps N",	      "--duration-ms MS", "--warmup-ms MS",   "--max-objs N",
-		"--threads LIST",     "--bulks LIST",	  "--hold N",	      "--no-dpdk",
-		"--xl-layout LAYOUT", "--clock CLOCK",	  "--backends NAMES", "--help"};
+		"--json FILE",	      "--no-huge",     "--obj-size BYTES",
+		"--objs N",	      "--reps N",      "--duration-ms MS",
+		"--warmup-ms MS",     "--max-objs N",  "--threads LIST",
+		"--bulks LIST",	      "--hold N",      "--no-dpdk",
+		"--xl-layout LAYOUT", "--clock CLOCK", "--backends NAMES",
+		"--buf-place HOW",    "--help"};
 	const char *args[] = {"--help", NULL};
 	struct outcome o = run_bench(args);
 
