@@ -241,7 +241,7 @@ XL_API struct xl_pool_cache *xl_pool_cache_create_layout(struct xl_pool *pool, u
  */
 
 /** Version of struct xl_pool_cache_fast, checked by xl_pool_cache_create(). */
-#define XL_POOL_CACHE_LAYOUT 2U
+#define XL_POOL_CACHE_LAYOUT 3U
 
 /** Bits of xl_pool_cache_fast.state that hold the cache's length (the rest count hits). */
 #define XL_POOL_CACHE_LEN_BITS 12U
@@ -261,9 +261,11 @@ struct xl_pool_cache_fast {
 	uint64_t state;           /**< length | hits << XL_POOL_CACHE_LEN_BITS (one writer) */
 	unsigned int size;        /**< refills fill to this; larger requests bypass the cache */
 	unsigned int flushthresh; /**< a put that would pass this goes out of line (flush); 0: always */
-	/* followed directly by the cached objects, LIFO: xl_pool_cache_objs(c)[len - 1] is the top
-	 * (no flexible array member: the header also compiles as ISO C++) */
-};
+	/* followed by the cached objects, LIFO: xl_pool_cache_objs(c)[len - 1] is the top (no
+	 * flexible array member: the header also compiles as ISO C++). The struct is one cache line,
+	 * so the slots start on the next: 8 consecutive slots never straddle two lines, and the
+	 * vector copies of a bulk get or put stay within lines. */
+} __attribute__((aligned(64)));
 
 /** The cached objects, right after struct xl_pool_cache_fast. Private. */
 static inline void **xl_pool_cache_objs(struct xl_pool_cache_fast *c)
