@@ -62,12 +62,19 @@ struct pb_backend;
 typedef int (*pb_run_fn)(struct pb_backend *b, unsigned int slot, void **objs,
 			 const struct pb_job *job, struct pb_result *res);
 
+/**
+ * Returns everything the cache of thread slot @p slot holds to the pool (called between
+ * measurements, from the main thread while no worker runs).
+ */
+typedef void (*pb_flush_fn)(struct pb_backend *b, unsigned int slot);
+
 struct pb_backend {
 	const char *name;	 /**< key in JSON, e.g. "xl_c256" */
 	const char *label;	 /**< table header, e.g. "xl c256" */
 	const char *family;	 /**< "xl_pool", "rte_mempool", "malloc" */
 	unsigned int cache_size; /**< objects per per-thread cache, 0 = none */
 	pb_run_fn run;
+	pb_flush_fn flush;	     /**< NULL: nothing to flush (no cache) */
 	void *pool;		     /**< the family's pool */
 	void *cache[PB_MAX_THREADS]; /**< per-thread cache handle of slot i (or NULL) */
 };

@@ -51,6 +51,11 @@ static int rte_run(struct pb_backend *b, unsigned int slot, void **objs, const s
 	return pb_loop(b->pool, b->cache[slot], objs, job, res, rte_get, rte_put);
 }
 
+static void rte_flush(struct pb_backend *b, unsigned int slot)
+{
+	rte_mempool_cache_flush(b->cache[slot], b->pool);
+}
+
 int pb_rte_setup(const struct pb_config *cfg, struct pb_set *set, char *err, size_t errlen)
 {
 	static const unsigned int sizes[2] = {256, 512};
@@ -132,6 +137,7 @@ int pb_rte_setup(const struct pb_config *cfg, struct pb_set *set, char *err, siz
 		if (!b)
 			return -ENOSPC;
 		b->pool = st->mp;
+		b->flush = rte_flush;
 		for (unsigned int t = 0; t < cfg->n_threads; t++) {
 			st->caches[k][t] = rte_mempool_cache_create(sizes[k], SOCKET_ID_ANY);
 			if (!st->caches[k][t]) {

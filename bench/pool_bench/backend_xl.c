@@ -35,6 +35,11 @@ static int xl_run(struct pb_backend *b, unsigned int slot, void **objs, const st
 	return pb_loop(b->pool, b->cache[slot], objs, job, res, xl_get, xl_put);
 }
 
+static void xl_flush(struct pb_backend *b, unsigned int slot)
+{
+	xl_pool_cache_flush(b->cache[slot]);
+}
+
 static const char *pages_name(enum xl_pages p)
 {
 	switch (p) {
@@ -84,6 +89,7 @@ int pb_xl_setup(const struct pb_config *cfg, struct pb_set *set, char *err, size
 		if (!b)
 			return -ENOSPC;
 		b->pool = st->pool;
+		b->flush = xl_flush;
 		for (unsigned int t = 0; t < cfg->n_threads; t++) {
 			st->caches[k][t] = xl_pool_cache_create(st->pool, sizes[k]);
 			if (!st->caches[k][t]) {

@@ -159,7 +159,9 @@ static void print_help(FILE *out, const char *prog)
 		"them\n"
 		"all back (\"hold\"). One object = one get + one put. Ratios are xl_pool "
 		"throughput over\n"
-		"rte_mempool throughput with the same cache size (> 1: xl_pool faster).\n\n"
+		"rte_mempool throughput with the same cache size (> 1: xl_pool faster), the "
+		"median\n"
+		"over repetitions of the pair measured in each.\n\n"
 		"Options:\n",
 		prog);
 	for (size_t i = 0; i < N_OPTS; i++) {

@@ -154,6 +154,9 @@ static int measure(struct pb_run *r, struct pb_backend *b, const struct pb_row *
 	int ret = 0;
 
 	warm.duration_ns = o->warmup_ms * 1000000ULL;
+	/* every measurement starts from empty caches: each draws its objects anew from the pool */
+	for (unsigned int t = 0; b->flush && t < row->threads; t++)
+		b->flush(b, t);
 	if (pthread_barrier_init(&start, NULL, row->threads))
 		return -ENOMEM;
 	for (unsigned int t = 0; t < row->threads; t++) {

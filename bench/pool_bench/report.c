@@ -20,7 +20,33 @@ static const struct {
 
 #define N_RATIOS (sizeof(ratios) / sizeof(ratios[0]))
 
+/*
+ * The ratio the tables show: the median over repetitions of xl / rte throughput, each pair taken
+ * from the same repetition (both measured within a fraction of a second, under the same
+ * conditions). A shared machine has slow spells of seconds that slow every backend alike; the
+ * ratio of the two medians would hinge on which backend happened to get more slow repetitions.
+ */
 static double ratio(const struct pb_run *r, unsigned int row, unsigned int k)
+{
+	int x = pb_backend_index(r, ratios[k].xl), y = pb_backend_index(r, ratios[k].rte);
+	double v[101], t;
+	unsigned int n = (unsigned int)r->opts->reps, i, j;
+
+	if (x < 0 || y < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		t = pb_sample(r, row, (unsigned int)x, i)->mobj_s /
+		    pb_sample(r, row, (unsigned int)y, i)->mobj_s;
+		/* insertion sort: n is at most 101 */
+		for (j = i; j > 0 && v[j - 1] > t; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+	return v[n / 2];
+}
+
+/* The ratio of the two medians (JSON only, for comparison with ratio()). */
+static double ratio_of_medians(const struct pb_run *r, unsigned int row, unsigned int k)
 {
 	int x = pb_backend_index(r, ratios[k].xl), y = pb_backend_index(r, ratios[k].rte);
 
@@ -143,8 +169,9 @@ void pb_report_tables(const struct pb_run *r, FILE *out)
 
 	snprintf(title, sizeof(title), "Mobj/s, all threads, %s time (higher is better)%s",
 		 r->use_cpu_clock ? "CPU" : "wall",
-		 n_ratio ? "; xl/rte = xl_pool / rte_mempool throughput, same cache size "
-			   "(> 1: xl_pool faster)"
+		 n_ratio ? "; xl/rte = xl_pool / rte_mempool throughput, same cache size, "
+			   "median over repetitions of the pair measured in each (> 1: xl_pool "
+			   "faster)"
 			 : "");
 	t = new_table(r, title, n_ratio);
 	for (unsigned int k = 0; t && k < n_ratio; k++)
@@ -331,6 +358,13 @@ int pb_report_json(const struct pb_run *r, const char *path)
 		for (unsigned int k = 0; k < N_RATIOS; k++) {
 			if (have_ratio(r, k))
 				bench_json_kv_double(j, ratios[k].key, ratio(r, row, k));
+		}
+		bench_json_obj_end(j);
+		bench_json_key(j, "ratios_of_medians");
+		bench_json_obj_begin(j);
+		for (unsigned int k = 0; k < N_RATIOS; k++) {
+			if (have_ratio(r, k))
+				bench_json_kv_double(j, ratios[k].key, ratio_of_medians(r, row, k));
 		}
 		bench_json_obj_end(j);
 		bench_json_obj_end(j);

@@ -236,6 +236,7 @@ static void check_json(const char *path, bool dpdk)
 			}
 		}
 		cr_expect_eq(ratios->n, dpdk ? 3 : 0);
+		cr_expect_eq(jc_get(row, "ratios_of_medians")->n, ratios->n);
 		for (size_t k = 0; k < ratios->n; k++)
 			cr_expect_gt(ratios->items[k]->num, 0);
 	}
