@@ -249,6 +249,20 @@ static void json_sample(struct bench_json *j, const struct pb_sample *s, unsigne
 	bench_json_obj_end(j);
 }
 
+/* One "key": {pair: ratio, ...} object of a row, for the pairs both of whose backends ran. */
+static void json_ratios(struct bench_json *j, const char *key, const struct pb_run *r,
+			unsigned int row,
+			double (*fn)(const struct pb_run *, unsigned int, unsigned int))
+{
+	bench_json_key(j, key);
+	bench_json_obj_begin(j);
+	for (unsigned int k = 0; k < N_RATIOS; k++) {
+		if (have_ratio(r, k))
+			bench_json_kv_double(j, ratios[k].key, fn(r, row, k));
+	}
+	bench_json_obj_end(j);
+}
+
 static void json_config(struct bench_json *j, const struct pb_run *r)
 {
 	const struct pb_opts *o = r->opts;
@@ -353,20 +367,8 @@ int pb_report_json(const struct pb_run *r, const char *path)
 			bench_json_obj_end(j);
 		}
 		bench_json_obj_end(j);
-		bench_json_key(j, "ratios");
-		bench_json_obj_begin(j);
-		for (unsigned int k = 0; k < N_RATIOS; k++) {
-			if (have_ratio(r, k))
-				bench_json_kv_double(j, ratios[k].key, ratio(r, row, k));
-		}
-		bench_json_obj_end(j);
-		bench_json_key(j, "ratios_of_medians");
-		bench_json_obj_begin(j);
-		for (unsigned int k = 0; k < N_RATIOS; k++) {
-			if (have_ratio(r, k))
-				bench_json_kv_double(j, ratios[k].key, ratio_of_medians(r, row, k));
-		}
-		bench_json_obj_end(j);
+		json_ratios(j, "ratios", r, row, ratio);
+		json_ratios(j, "ratios_of_medians", r, row, ratio_of_medians);
 		bench_json_obj_end(j);
 	}
 	bench_json_arr_end(j);
