@@ -20,7 +20,7 @@
 
 #include "nstest.h"
 
-#define PORT 7200
+#define PORT	7200
 #define FB_PORT 7210
 
 static const struct tb *tb;
@@ -39,7 +39,7 @@ static void setup(void)
 
 TestSuite(teardown, .init = setup, .fini = nstest_fini, .timeout = 300);
 
-static int result_pipe[2] = { -1, -1 };
+static int result_pipe[2] = {-1, -1};
 
 /*
  * Forks a daemon process serving the echo port; returns once it is attached. The child writes
@@ -59,7 +59,7 @@ static pid_t spawn_daemon(void)
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
 		struct dthread d;
-		struct sigaction sa = { .sa_handler = on_term };
+		struct sigaction sa = {.sa_handler = on_term};
 		int ret;
 
 		sigaction(SIGTERM, &sa, NULL);
@@ -101,8 +101,10 @@ Test(teardown, sigterm_drains_detaches_unpins)
 {
 	pid_t pid = spawn_daemon();
 	int st, ret = -1;
+	unsigned int n;
 
-	cr_assert_eq(udp_echo_count(AF_INET, PORT, 8, 4, 31000), 32, "served before SIGTERM");
+	n = udp_echo_count(AF_INET, PORT, 8, 4, 31000);
+	cr_assert_eq(n, 32, "served before SIGTERM: %u of 32 echoes came back", n);
 	cr_assert_eq(kill(pid, SIGTERM), 0);
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert_eq(read(result_pipe[0], &ret, sizeof(ret)), (ssize_t)sizeof(ret),
@@ -119,11 +121,13 @@ Test(teardown, sigkill_leaves_no_program_and_detach_cleans)
 {
 	pid_t pid = spawn_daemon();
 	int st, sfd, cfd;
+	unsigned int n;
 	uint8_t buf[256];
 	struct sockaddr_storage a;
 	socklen_t al;
 
-	cr_assert_eq(udp_echo_count(AF_INET, PORT, 8, 4, 31100), 32, "served before SIGKILL");
+	n = udp_echo_count(AF_INET, PORT, 8, 4, 31100);
+	cr_assert_eq(n, 32, "served before SIGKILL: %u of 32 echoes came back", n);
 	cr_assert_eq(kill(pid, SIGKILL), 0);
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
@@ -153,6 +157,7 @@ Test(teardown, restart_right_after_sigkill)
 	pid_t pid = spawn_daemon();
 	static struct dthread d;
 	struct xl_rule_spec rule = port_rule_any(1, PORT);
+	unsigned int n;
 	int st, ret;
 
 	cr_assert_eq(kill(pid, SIGKILL), 0);
@@ -163,7 +168,8 @@ Test(teardown, restart_right_after_sigkill)
 	d.cfg.n_rules = 1;
 	ret = dthread_start(&d, 10000);
 	cr_assert_eq(ret, 0, "restart: %d (%s)", ret, d.err);
-	cr_assert_eq(udp_echo_count(AF_INET, PORT, 8, 4, 31200), 32, "served after restart");
+	n = udp_echo_count(AF_INET, PORT, 8, 4, 31200);
+	cr_assert_eq(n, 32, "served after restart: %u of 32 echoes came back", n);
 	cr_assert_eq(dthread_stop(&d), 0, "%s", d.err);
 	cr_assert(!xdp_attached(tb->srv_if) && !pins_exist(tb->srv_if));
 }
@@ -188,7 +194,8 @@ Test(teardown, iface_gone_is_noticed)
 	unsigned int t;
 
 	cr_assert_eq(tb_sh("ip link add xl-gone0 type veth peer name xl-gone1 && "
-			   "ip link set xl-gone0 up && ip link set xl-gone1 up"), 0);
+			   "ip link set xl-gone0 up && ip link set xl-gone1 up"),
+		     0);
 	dthread_config(&d, tb, XL_BIND_AUTO);
 	d.cfg.ifname = "xl-gone0";
 	cr_assert_eq(dthread_start(&d, 10000), 0, "%s", d.err);
@@ -207,7 +214,7 @@ Test(teardown, missing_queue_socket_falls_back_to_kernel)
 	struct xl_rule_spec rule = port_rule_any(3, FB_PORT);
 	struct xl_stats_snapshot st;
 	struct sockaddr_storage a;
-	unsigned int q0[] = { 0 }, f, s, echoed = 0, kern = 0, i;
+	unsigned int q0[] = {0}, f, s, echoed = 0, kern = 0, i;
 	const unsigned int nflows = 16, rounds = 4;
 	uint8_t buf[2048];
 	static struct dthread d;
