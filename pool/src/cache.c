@@ -90,7 +90,8 @@ static inline unsigned int do_get(struct xl_pool *pool, struct xl_pool_cache *ca
 		}
 	} else {
 		/* refill so that, after serving n, the cache holds `size` objects again */
-		len += xl_backing_get(pool, &xl_pool_cache_objs(&cache->f)[len], cache->f.size - len + n, false);
+		len += xl_backing_get(pool, &xl_pool_cache_objs(&cache->f)[len],
+				      cache->f.size - len + n, false);
 		got = len < n ? (bulk ? 0 : len) : n;
 		len -= got;
 		copy_objs(objs, &xl_pool_cache_objs(&cache->f)[len], got);
@@ -170,8 +171,8 @@ static inline bool bad_args(const struct xl_pool *pool, const struct xl_pool_cac
  * The out-of-line entry points only dispatch, with tail calls: the cacheless path (a hot path of
  * its own) then pays no register saves for the checked/cache machinery it does not use.
  */
-static __attribute__((noinline)) int direct_get(struct xl_pool *pool, void **objs,
-						unsigned int n, int burst)
+static __attribute__((noinline)) int direct_get(struct xl_pool *pool, void **objs, unsigned int n,
+						int burst)
 {
 	unsigned int got = xl_backing_get(pool, objs, n, !burst);
 
@@ -219,6 +220,8 @@ static __attribute__((noinline)) int put_other(struct xl_pool *pool, struct xl_p
 
 	if (bad_args(pool, cache, objs, n))
 		return xl_err(-EINVAL);
+	if (unlikely(n == 0))
+		return 0;
 	if (unlikely(pool->checked || pool->poison))
 		err = put_slow(pool, cache, objs, n);
 	else
@@ -229,7 +232,7 @@ static __attribute__((noinline)) int put_other(struct xl_pool *pool, struct xl_p
 XL_API int xl_pool_put_slow(struct xl_pool *pool, struct xl_pool_cache *cache, void *const *objs,
 			    unsigned int n)
 {
-	if (cache == NULL && likely(pool && objs && !pool->checked && !pool->poison))
+	if (cache == NULL && likely(pool && objs && n && !pool->checked && !pool->poison))
 		return direct_put(pool, objs, n);
 	return put_other(pool, cache, objs, n);
 }

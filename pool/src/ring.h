@@ -142,6 +142,13 @@ static inline uint32_t xl_ring_enqueue(struct xl_ring *r, void *const *objs, uin
 {
 	uint32_t old, new_, free_;
 
+	/*
+	 * Nothing to reserve, nothing to publish. An empty reservation leaves the head where it
+	 * is, so the next producer reserves from the same `old`, publishes past it, and our wait
+	 * for tail == old would never end.
+	 */
+	if (n == 0)
+		return 0;
 	/* acquire on the head (and on a failed CAS) keeps the tail load after it (DPDK's fence) */
 	old = atomic_load_explicit(&r->prod.head, memory_order_acquire);
 	do {
@@ -170,6 +177,10 @@ static inline uint32_t xl_ring_dequeue(struct xl_ring *r, void **objs, uint32_t 
 {
 	uint32_t old, new_, avail;
 
+	if (n == 0) { /* as in xl_ring_enqueue(): an empty reservation must not wait to publish */
+		*left = xl_ring_count(r);
+		return 0;
+	}
 	old = atomic_load_explicit(&r->cons.head, memory_order_acquire);
 	do {
 		/* acquire pairs with the producers' release of prod.tail: their slot writes are seen */

@@ -128,7 +128,17 @@ static void *run(void *arg)
 		unsigned int n = sizes[rnd(w, sizeof(sizes) / sizeof(sizes[0]))];
 
 		atomic_store_explicit(&w->iters, iter, memory_order_relaxed);
-		if (rnd(w, 2) == 0 && nheld + n <= HOLD_MAX) {
+		if (rnd(w, 16) == 0) {
+			/* empty calls: a zero-length ring put once published a tail it never
+			 * reserved and could wait forever for a tail another producer had passed */
+			atomic_store_explicit(&w->phase, PH_PUT, memory_order_relaxed);
+			if (xl_pool_put_bulk(st->pool, cache, held, 0) != 0 ||
+			    xl_pool_get_bulk(st->pool, cache, held + nheld, 0) != 0 ||
+			    xl_pool_get_burst(st->pool, cache, held + nheld, 0) != 0) {
+				fail(w, "a zero-length call did not return 0", 0, 0);
+				break;
+			}
+		} else if (rnd(w, 2) == 0 && nheld + n <= HOLD_MAX) {
 			int got;
 
 			atomic_store_explicit(&w->phase, PH_GET, memory_order_relaxed);
