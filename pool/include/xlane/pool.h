@@ -73,17 +73,18 @@ struct xl_pool_cache;
 /** Where the region's memory comes from. 0 is the default. */
 enum xl_place {
 	XL_PLACE_LOCAL = 0, /**< the NUMA node of the calling CPU */
-	XL_PLACE_NODE,      /**< the node in xl_pool_opts.node */
-	XL_PLACE_IFACE,     /**< the node of xl_pool_opts.ifname (sysfs numa_node; -1 means local) */
+	XL_PLACE_NODE,	    /**< the node in xl_pool_opts.node */
+	XL_PLACE_IFACE, /**< the node of xl_pool_opts.ifname (sysfs numa_node; -1 means local) */
 	XL_PLACE_MAX,
 };
 
 /** Which pages back the region. 0 is the default. */
 enum xl_pages {
-	XL_PAGES_AUTO = 0, /**< 2 MiB hugepages (for regions of 1 MiB or more), else transparent hugepages (2 MiB or more), else 4 KiB */
-	XL_PAGES_HUGE,     /**< 2 MiB hugepages (MAP_HUGETLB) or fail */
-	XL_PAGES_THP,      /**< transparent hugepages (madvise), 4 KiB where THP is off */
-	XL_PAGES_SMALL,    /**< 4 KiB pages only */
+	XL_PAGES_AUTO =
+		0, /**< 2 MiB hugepages (for regions of 1 MiB or more), else transparent hugepages (2 MiB or more), else 4 KiB */
+	XL_PAGES_HUGE,	/**< 2 MiB hugepages (MAP_HUGETLB) or fail */
+	XL_PAGES_THP,	/**< transparent hugepages (madvise), 4 KiB where THP is off */
+	XL_PAGES_SMALL, /**< 4 KiB pages only */
 	XL_PAGES_MAX,
 };
 
@@ -94,13 +95,17 @@ enum xl_pages {
 
 /** xl_pool_opts.flags */
 enum xl_pool_flags {
-	XL_POOL_F_CHECKED = 1U << 0,     /**< detect double put, foreign and misaligned pointers */
-	XL_POOL_F_POISON = 1U << 1,      /**< fill freed objects with 0x6b (implies nothing else) */
-	XL_POOL_F_NO_LOCK = 1U << 2,     /**< do not mlock the region (still pre-faulted) */
+	XL_POOL_F_CHECKED = 1U << 0,	 /**< detect double put, foreign and misaligned pointers */
+	XL_POOL_F_POISON = 1U << 1,	 /**< fill freed objects with 0x6b (implies nothing else) */
+	XL_POOL_F_NO_LOCK = 1U << 2,	 /**< do not mlock the region (still pre-faulted) */
 	XL_POOL_F_NO_PREFAULT = 1U << 3, /**< do not touch the pages at creation */
-	XL_POOL_F_UMEM_UNALIGNED = 1U << 4, /**< AF_XDP unaligned chunk mode: any stride, colouring allowed */
-	XL_POOL_F_NO_COLOUR = 1U << 5,   /**< never pad the stride to spread objects over cache sets */
-	XL_POOL_F_COLOUR = 1U << 6,      /**< a general pool: colour even a 2048/4096 stride (then not an aligned UMEM) */
+	XL_POOL_F_UMEM_UNALIGNED =
+		1U << 4, /**< AF_XDP unaligned chunk mode: any stride, colouring allowed */
+	XL_POOL_F_NO_COLOUR =
+		1U << 5, /**< never pad the stride to spread objects over cache sets */
+	XL_POOL_F_COLOUR =
+		1U
+		<< 6, /**< a general pool: colour even a 2048/4096 stride (then not an aligned UMEM) */
 };
 
 /**
@@ -108,35 +113,38 @@ enum xl_pool_flags {
  * Every field's 0 means its default.
  */
 struct xl_pool_opts {
-	size_t sz;                 /**< sizeof(struct xl_pool_opts), set by XL_OPTS() */
-	enum xl_place placement;   /**< default XL_PLACE_LOCAL */
-	int node;                  /**< with XL_PLACE_NODE: the node */
-	const char *ifname;        /**< with XL_PLACE_IFACE: the interface */
-	enum xl_pages pages;       /**< default XL_PAGES_AUTO */
-	unsigned int flags;        /**< XL_POOL_F_* */
-	unsigned int headroom;     /**< bytes reserved before each object, a multiple of align; default 0 */
-	unsigned int align;        /**< object alignment, a power of two up to 4096; default 64 */
-	unsigned int cache_size;   /**< size of caches made by xl_pool_cache_create(ptr, 0); default 256, max XL_POOL_CACHE_MAX */
-	size_t :0;
+	size_t sz;		 /**< sizeof(struct xl_pool_opts), set by XL_OPTS() */
+	enum xl_place placement; /**< default XL_PLACE_LOCAL */
+	int node;		 /**< with XL_PLACE_NODE: the node */
+	const char *ifname;	 /**< with XL_PLACE_IFACE: the interface */
+	enum xl_pages pages;	 /**< default XL_PAGES_AUTO */
+	unsigned int flags;	 /**< XL_POOL_F_* */
+	unsigned int
+		headroom; /**< bytes reserved before each object, a multiple of align; default 0 */
+	unsigned int align; /**< object alignment, a power of two up to 4096; default 64 */
+	unsigned int
+		cache_size; /**< size of caches made by xl_pool_cache_create(ptr, 0); default 256, max XL_POOL_CACHE_MAX */
+	size_t : 0;
 };
 #define xl_pool_opts__last_field cache_size
 
 /** What a pool really obtained; filled up to the caller's @c sz. */
 struct xl_pool_info {
-	size_t sz;                  /**< caller sets sizeof(struct xl_pool_info) */
-	void *region;               /**< start of the contiguous region (page-aligned) */
-	size_t region_bytes;        /**< length of the region */
-	size_t page_size;           /**< page size backing it: 2 MiB, or 4096 */
-	enum xl_pages pages;        /**< XL_PAGES_HUGE, XL_PAGES_THP or XL_PAGES_SMALL: what was obtained */
-	int node;                   /**< the node asked for after resolution (-1: no NUMA) */
-	int node_verified;          /**< the node the pages really sit on (move_pages on up to 64 pages spread over the region), -1 if unknown, not faulted in or mixed */
-	unsigned int n_objs;        /**< objects in the pool */
-	unsigned int obj_size;      /**< usable bytes per object */
-	unsigned int headroom;      /**< bytes before each object */
-	unsigned int stride;        /**< bytes from one slot to the next */
-	unsigned int flags;         /**< the XL_POOL_F_* in force */
-	int locked;                 /**< 1 if mlock() succeeded */
-	int prefaulted;             /**< 1 if every page was touched at creation */
+	size_t sz;	     /**< caller sets sizeof(struct xl_pool_info) */
+	void *region;	     /**< start of the contiguous region (page-aligned) */
+	size_t region_bytes; /**< length of the region */
+	size_t page_size;    /**< page size backing it: 2 MiB, or 4096 */
+	enum xl_pages
+		pages;	   /**< XL_PAGES_HUGE, XL_PAGES_THP or XL_PAGES_SMALL: what was obtained */
+	int node;	   /**< the node asked for after resolution (-1: no NUMA) */
+	int node_verified; /**< the node the pages really sit on (move_pages on up to 64 pages spread over the region), -1 if unknown, not faulted in or mixed */
+	unsigned int n_objs;   /**< objects in the pool */
+	unsigned int obj_size; /**< usable bytes per object */
+	unsigned int headroom; /**< bytes before each object */
+	unsigned int stride;   /**< bytes from one slot to the next */
+	unsigned int flags;    /**< the XL_POOL_F_* in force */
+	int locked;	       /**< 1 if mlock() succeeded */
+	int prefaulted;	       /**< 1 if every page was touched at creation */
 };
 
 /**
@@ -153,17 +161,19 @@ struct xl_pool_info {
  * about 52 days of one hit per nanosecond through one cache before it wraps).
  */
 struct xl_pool_stats {
-	size_t sz;                      /**< caller sets sizeof(struct xl_pool_stats) */
-	uint64_t in_use;                /**< objects held by users: n_objs - in_ring - in_caches */
-	uint64_t high_water;            /**< peak of objects outside the ring (see above) */
-	uint64_t in_ring;               /**< objects in the shared ring */
-	uint64_t in_caches;             /**< objects in per-thread caches */
-	uint64_t cache_hits;            /**< get calls served from a cache alone */
-	uint64_t cache_misses;          /**< get calls through a cache that went to the ring (refill, or bigger than the cache) */
-	uint64_t get_fails;             /**< get calls (bulk or burst, with or without cache) that could not be served in full */
-	uint64_t misuse_double_put;     /**< checked mode: objects put while already free */
-	uint64_t misuse_foreign;        /**< checked mode: pointers not from this pool */
-	uint64_t misuse_misaligned;     /**< checked mode: pointers inside the pool but not an object */
+	size_t sz;	     /**< caller sets sizeof(struct xl_pool_stats) */
+	uint64_t in_use;     /**< objects held by users: n_objs - in_ring - in_caches */
+	uint64_t high_water; /**< peak of objects outside the ring (see above) */
+	uint64_t in_ring;    /**< objects in the shared ring */
+	uint64_t in_caches;  /**< objects in per-thread caches */
+	uint64_t cache_hits; /**< get calls served from a cache alone */
+	uint64_t
+		cache_misses; /**< get calls through a cache that went to the ring (refill, or bigger than the cache) */
+	uint64_t
+		get_fails; /**< get calls (bulk or burst, with or without cache) that could not be served in full */
+	uint64_t misuse_double_put; /**< checked mode: objects put while already free */
+	uint64_t misuse_foreign;    /**< checked mode: pointers not from this pool */
+	uint64_t misuse_misaligned; /**< checked mode: pointers inside the pool but not an object */
 };
 
 /**
@@ -257,10 +267,11 @@ XL_API struct xl_pool_cache *xl_pool_cache_create_layout(struct xl_pool *pool, u
  * length is always 0 and its flushthresh is 0, so the inline path never serves it.
  */
 struct xl_pool_cache_fast {
-	struct xl_pool *pool;     /**< the cache's pool (checked out of line) */
-	uint64_t state;           /**< length | hits << XL_POOL_CACHE_LEN_BITS (one writer) */
-	unsigned int size;        /**< refills fill to this; larger requests bypass the cache */
-	unsigned int flushthresh; /**< a put that would pass this goes out of line (flush); 0: always */
+	struct xl_pool *pool; /**< the cache's pool (checked out of line) */
+	uint64_t state;	      /**< length | hits << XL_POOL_CACHE_LEN_BITS (one writer) */
+	unsigned int size;    /**< refills fill to this; larger requests bypass the cache */
+	unsigned int
+		flushthresh; /**< a put that would pass this goes out of line (flush); 0: always */
 	/* followed by the cached objects, LIFO: xl_pool_cache_objs(c)[len - 1] is the top (no
 	 * flexible array member: the header also compiles as ISO C++). The struct is one cache line,
 	 * so the slots start on the next: 8 consecutive slots never straddle two lines, and the
