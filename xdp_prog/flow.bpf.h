@@ -12,30 +12,28 @@
 
 #include "steer.h"
 
-static __always_inline __u64 xl_mix64(__u64 x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
 /*
- * Seeded 64-bit hash of the flow key; IPv6 addresses are XOR-folded to 32 bits first. Two full
- * fmix64 rounds: a single multiply only carries address bits upwards, which made structured
- * address/port sets collide.
+ * Seeded 64-bit hash of the flow key; IPv6 addresses are XOR-folded to 32 bits first. The
+ * addresses and the rest of the key are premixed in parallel (xorshift, multiply), the two halves
+ * joined with one swapped, and the sum goes through one more xorshift-multiply-xorshift round:
+ * half the dependent chain of two full fmix64 rounds, with every key bit reaching every hash bit.
+ * (A single multiply only carries bits upwards, which made structured address/port sets collide
+ * in the low bits that index the sketch.)
  */
 static __always_inline __u64 xl_flow_hash(const struct xl_flow_key *k, __u32 seed)
 {
 	__u32 s = k->saddr[0] ^ k->saddr[1] ^ k->saddr[2] ^ k->saddr[3];
 	__u32 d = k->daddr[0] ^ k->daddr[1] ^ k->daddr[2] ^ k->daddr[3];
-	__u64 a = ((__u64)s << 32) | d;
+	__u64 a = (((__u64)s << 32) | d) ^ ((__u64)seed * 0x9e3779b97f4a7c15ULL);
 	__u64 b = ((__u64)k->sport << 48) | ((__u64)k->dport << 32) | ((__u64)k->proto << 24) |
 		  k->family;
+	__u64 x = (a ^ (a >> 31)) * 0xff51afd7ed558ccdULL;
+	__u64 y = (b ^ (b >> 29)) * 0xc4ceb9fe1a85ec53ULL;
+	__u64 z = x ^ ((y >> 32) | (y << 32));
 
-	return xl_mix64(xl_mix64(a ^ ((__u64)seed * 0x9e3779b97f4a7c15ULL)) ^ b);
+	z ^= z >> 32;
+	z *= 0x9e3779b97f4a7c15ULL;
+	return z ^ (z >> 29);
 }
 
 /* Both keys 8-byte aligned (stack key declared aligned, map values are). */
