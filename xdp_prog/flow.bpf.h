@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Flow identity helpers shared by the rule verdict cache (rules.bpf.h) and the detector
- * (hot.bpf.h): one seeded hash per packet, whose bits index the count-min rows (0..31), the hot
- * set cache (32..43) and the verdict cache (48..59), and a key comparison.
+ * Flow identity helpers shared by the rules (rules.bpf.h) and the detector (hot.bpf.h): one
+ * seeded hash per packet, whose bits index the count-min rows (0..31) and the flow cache xl_flowc
+ * (32..), and a key comparison.
  */
 #ifndef XL_FLOW_BPF_H
 #define XL_FLOW_BPF_H

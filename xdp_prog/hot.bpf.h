@@ -2,8 +2,8 @@
 /*
  * Hot set and hot-flow detection (steer.h "Hot set and detection"): per-CPU windows, a count-min
  * sketch with conservative update and lazily reset cells whose hot_epoch marks make a per-packet
- * xl_hot lookup unnecessary for flows that are not hot, and a direct-mapped per-CPU cache of
- * confirmed hot flows. XL_DET_LRU is the plain alternative that steer_bench compares against.
+ * xl_hot lookup unnecessary for flows that are not hot, and hot marks in the per-CPU flow cache
+ * xl_flowc (shared with the rule verdicts). XL_DET_LRU is the plain alternative that steer_bench compares against.
  */
 #ifndef XL_HOT_BPF_H
 #define XL_HOT_BPF_H
@@ -14,7 +14,8 @@
 _Static_assert(XL_CMS_ROWS == 2, "xl_hot_cms() derives exactly two row indexes");
 _Static_assert((XL_CMS_WIDTH & (XL_CMS_WIDTH - 1)) == 0, "XL_CMS_WIDTH is a power of two");
 _Static_assert(XL_CMS_WIDTH <= (1U << 16), "row indexes are hash bits 0..15 and 16..31");
-_Static_assert((XL_HOTC_SLOTS & (XL_HOTC_SLOTS - 1)) == 0, "XL_HOTC_SLOTS is a power of two");
+_Static_assert((XL_FLOWC_SLOTS & (XL_FLOWC_SLOTS - 1)) == 0 && XL_FLOWC_SLOTS <= (1ULL << 32),
+	       "XL_FLOWC_SLOTS is a power of two indexed by hash bits 32..63");
 
 enum xl_hot_verdict {
 	XL_HOT_NO = 0, /* not hot: XL_PASS_NO_MATCH */
@@ -77,28 +78,29 @@ static __always_inline int xl_promote(struct xl_stats *st, const struct xl_flow_
 	return XL_HOT_YES;
 }
 
-/* XL_DET_CMS: the default path, see steer.h for the per-packet steps. */
+/*
+ * XL_DET_CMS: the default path, see steer.h for the per-packet steps. fs: the flow's slot in
+ * xl_flowc; same: whether it holds this flow.
+ */
 static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats *st,
 				      const struct xl_flow_key *key, __u32 len,
-				      const struct xl_win *w, __u64 now, __u64 h)
+				      const struct xl_win *w, __u64 now, __u64 h,
+				      struct xl_fslot *fs, int same)
 {
 	struct xl_cms_cell *c0, *c1;
-	struct xl_hotc_slot *slot;
 	struct xl_hot_val *hv;
-	__u32 i0, i1, si, ep, p0, p1, pk, b0, b1, by;
+	__u32 i0, i1, ep, p0, p1, pk, b0, b1, by;
 	__u64 est;
 
+	if (!fs)
+		return XL_HOT_NO;
 	ep = w->epoch;
+	/* a mark of this epoch implies both cells were marked in it (marks only move forward), so
+	 * checking the slot first is the same test as steps 1-2, cheaper */
+	if (same && fs->hot_epoch == ep)
+		return XL_HOT_YES;
 	i0 = h & (XL_CMS_WIDTH - 1);
 	i1 = XL_CMS_WIDTH + ((h >> 16) & (XL_CMS_WIDTH - 1));
-	si = (h >> 32) & (XL_HOTC_SLOTS - 1);
-	/* a slot filled in this epoch implies both cells were marked in it (marks only move
-	 * forward), so checking the cache first is the same test as steps 1-2, cheaper */
-	slot = bpf_map_lookup_elem(&xl_hotc, &si);
-	if (!slot)
-		return XL_HOT_NO;
-	if (slot->epoch == ep && xl_key_eq(&slot->key, key))
-		return XL_HOT_YES;
 	c0 = bpf_map_lookup_elem(&xl_cms, &i0);
 	c1 = bpf_map_lookup_elem(&xl_cms, &i1);
 	if (!c0 || !c1)
@@ -132,8 +134,11 @@ static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats 
 confirm:
 	c0->hot_epoch = ep;
 	c1->hot_epoch = ep;
-	__builtin_memcpy(&slot->key, key, sizeof(slot->key));
-	slot->epoch = ep;
+	if (!same) {
+		__builtin_memcpy(&fs->key, key, sizeof(fs->key));
+		fs->rflags = XL_FSLOT_NO_VERDICT;
+	}
+	fs->hot_epoch = ep;
 	return XL_HOT_YES;
 }
 
@@ -171,9 +176,11 @@ static __always_inline int xl_hot_lru(const struct xl_cfg *cfg, struct xl_stats 
 	return xl_promote(st, key, now, c->pkts, c->bytes);
 }
 
-/* h: xl_flow_hash(key, cfg->hash_seed), computed once per packet by the caller */
+/* h: xl_flow_hash(key, cfg->hash_seed), computed once per packet by the caller; fs, same: the
+ * flow's slot in xl_flowc (or NULL) and whether it holds this flow */
 static __always_inline int xl_hot_step(const struct xl_cfg *cfg, struct xl_stats *st,
-				       const struct xl_flow_key *key, __u32 len, __u64 h)
+				       const struct xl_flow_key *key, __u32 len, __u64 h,
+				       struct xl_fslot *fs, int same)
 {
 	__u32 zero = 0;
 	struct xl_win *w = bpf_map_lookup_elem(&xl_win, &zero);
@@ -185,7 +192,7 @@ static __always_inline int xl_hot_step(const struct xl_cfg *cfg, struct xl_stats
 	xl_window(cfg, w, now);
 	if (cfg->detector == XL_DET_LRU)
 		return xl_hot_lru(cfg, st, key, len, w, now);
-	return xl_hot_cms(cfg, st, key, len, w, now, h);
+	return xl_hot_cms(cfg, st, key, len, w, now, h, fs, same);
 }
 
 #endif /* XL_HOT_BPF_H */

@@ -91,13 +91,6 @@ struct {
 } xl_win SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, XL_HOTC_SLOTS);
-	__type(key, __u32);
-	__type(value, struct xl_hotc_slot);
-} xl_hotc SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
 	__uint(max_entries, XL_LRUDET_MAX);
 	__type(key, struct xl_flow_key);
@@ -114,9 +107,9 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, XL_VCACHE_SLOTS);
+	__uint(max_entries, XL_FLOWC_SLOTS);
 	__type(key, __u32);
-	__type(value, struct xl_vslot);
-} xl_vcache SEC(".maps");
+	__type(value, struct xl_fslot);
+} xl_flowc SEC(".maps");
 
 #endif /* XL_MAPS_BPF_H */

@@ -3,8 +3,8 @@
  * Rule lookup in precedence order (steer.h "Steering precedence"):
  *   exact 5-tuple > proto+dport+daddr > proto+dport (any address) > destination prefix.
  * The first rule found decides, whatever its action. A rule kind is consulted only when its
- * XL_CFG_F_RULES_* flag is set. xl_rules_decide() puts the per-CPU verdict cache (steer.h
- * "Rule verdict cache") in front of the lookups.
+ * XL_CFG_F_RULES_* flag is set. xl_rules_decide() puts the per-CPU flow cache (steer.h
+ * "Flow cache") in front of the lookups.
  */
 #ifndef XL_RULES_BPF_H
 #define XL_RULES_BPF_H
@@ -17,15 +17,13 @@ struct xl_match {
 	int via;		    /* enum xl_steer_via of the kind that matched */
 };
 
-_Static_assert((XL_VCACHE_SLOTS & (XL_VCACHE_SLOTS - 1)) == 0 && XL_VCACHE_SLOTS <= (1U << 16),
-	       "XL_VCACHE_SLOTS: a power of two indexed by hash bits 48..63");
-
 /* What steering steps 1-4 decided, looked up or cached. */
 struct xl_decision {
 	__u32 matched; /* 0: no rule */
 	__u32 id;
 	__u32 action;
 	int via;
+	int same; /* xl_rules_decide(): whether the flow cache slot now holds this flow */
 };
 
 static __always_inline void xl_rule_hit(__u32 id)
@@ -90,7 +88,7 @@ static __always_inline struct xl_match xl_rules_match(__u32 flags, const struct 
 /* Steps 1-4 looked up. */
 static __always_inline struct xl_decision xl_decide(__u32 flags, const struct xl_flow_key *key)
 {
-	struct xl_decision d = {0, 0, 0, XL_VIA_EXACT};
+	struct xl_decision d = {0, 0, 0, XL_VIA_EXACT, 0};
 	struct xl_match m = xl_rules_match(flags, key);
 
 	if (m.rule) {
@@ -102,38 +100,46 @@ static __always_inline struct xl_decision xl_decide(__u32 flags, const struct xl
 	return d;
 }
 
-/* Steps 1-4 through the verdict cache; h: the flow hash (slot index from its top bits). */
-static __always_inline struct xl_decision xl_rules_decide(__u32 flags,
-							  const struct xl_flow_key *key, __u64 h)
+/*
+ * Steps 1-4 through the flow cache (steer.h "Flow cache"). fs: the flow's slot (NULL: no cache).
+ * d.same says whether fs holds this flow after the call (which may take the slot over). The
+ * key is compared last on a hit, and only once.
+ */
+static __always_inline struct xl_decision
+xl_rules_decide(__u32 flags, const struct xl_flow_key *key, struct xl_fslot *fs)
 {
-	struct xl_decision d = {0, 0, 0, XL_VIA_EXACT};
-	__u32 rflags = flags & XL_CFG_F_RULES_ALL, zero = 0, si;
-	struct xl_vslot *slot;
-	__u64 *genp, gen;
+	struct xl_decision d;
+	__u32 rflags = flags & XL_CFG_F_RULES_ALL, zero = 0;
+	__u64 *genp = bpf_map_lookup_elem(&xl_rgen, &zero), gen;
+	int same;
 
-	if (flags & XL_CFG_F_NO_VCACHE)
-		return xl_decide(flags, key);
-	genp = bpf_map_lookup_elem(&xl_rgen, &zero);
-	si = (h >> 48) & (XL_VCACHE_SLOTS - 1);
-	slot = bpf_map_lookup_elem(&xl_vcache, &si);
-	if (!genp || !slot)
-		return xl_decide(flags, key);
-	gen = *(volatile __u64 *)genp; /* before the lookups: see steer.h */
-	if (slot->gen == gen && slot->rflags == rflags && xl_key_eq(&slot->key, key)) {
-		d.matched = slot->matched;
-		d.id = slot->rule_id;
-		d.action = slot->action;
-		d.via = slot->via;
+	if ((flags & XL_CFG_F_NO_VCACHE) || !fs || !genp) {
+		d = xl_decide(flags, key);
+		d.same = fs && xl_key_eq(&fs->key, key);
 		return d;
 	}
+	gen = *(volatile __u64 *)genp; /* before the lookups: see steer.h */
+	if (fs->gen == gen && fs->rflags == rflags && xl_key_eq(&fs->key, key)) {
+		d.matched = fs->matched;
+		d.id = fs->rule_id;
+		d.action = fs->action;
+		d.via = fs->via;
+		d.same = 1;
+		return d;
+	}
+	same = xl_key_eq(&fs->key, key);
 	d = xl_decide(flags, key);
-	__builtin_memcpy(&slot->key, key, sizeof(slot->key));
-	slot->gen = gen;
-	slot->rflags = rflags;
-	slot->rule_id = d.id;
-	slot->matched = d.matched;
-	slot->action = d.action;
-	slot->via = d.via;
+	d.same = 1;
+	if (!same) {
+		__builtin_memcpy(&fs->key, key, sizeof(fs->key));
+		fs->hot_epoch = 0;
+	}
+	fs->gen = gen;
+	fs->rflags = rflags;
+	fs->rule_id = d.id;
+	fs->matched = d.matched;
+	fs->action = d.action;
+	fs->via = d.via;
 	return d;
 }
 

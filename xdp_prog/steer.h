@@ -34,17 +34,16 @@
  * | xl_hot      | LRU_HASH          | struct xl_flow_key   | struct xl_hot_val   | XL_HOT_MAX         | BPF inserts/updates; user space deletes idle flows (demotion) |
  * | xl_cms      | PERCPU_ARRAY      | __u32 row*W+col      | struct xl_cms_cell  | XL_CMS_ROWS*XL_CMS_WIDTH | BPF only (detector state) |
  * | xl_win      | PERCPU_ARRAY      | __u32 (0)            | struct xl_win       | 1                  | BPF only (detector window) |
- * | xl_hotc     | PERCPU_ARRAY      | __u32 slot           | struct xl_hotc_slot | XL_HOTC_SLOTS      | BPF only (hot set cache) |
  * | xl_lrudet   | LRU_PERCPU_HASH   | struct xl_flow_key   | struct xl_lru_cnt   | XL_LRUDET_MAX      | BPF only (alternative detector) |
  * | xl_rgen     | ARRAY (MMAPABLE)  | __u32 (0)            | __u64 rule generation | 1                | user space, atomic increment after every rule map change |
- * | xl_vcache   | PERCPU_ARRAY      | __u32 slot           | struct xl_vslot     | XL_VCACHE_SLOTS    | BPF only (rule verdict cache) |
+ * | xl_flowc    | PERCPU_ARRAY      | __u32 slot           | struct xl_fslot     | XL_FLOWC_SLOTS     | BPF only (flow cache: rule verdicts, hot flows) |
  *
  * Rule maps (xl_exact, xl_port, xl_pfx4, xl_pfx6) are only consulted when their XL_CFG_F_RULES_*
  * flag is set in xl_cfg.flags (this skips the hash computation for kinds that hold no rule).
  * Whoever writes a rule map keeps the flag set while the map holds at least one rule, and
  * increments xl_rgen (an atomic add through its mmap()ed page, so that writers in several
  * processes never lose an increment) after the change, which is what makes the change visible
- * to flows the verdict cache already knows (see "Rule verdict cache").
+ * to flows the flow cache already knows (see "Flow cache").
  *
  * ## Parsing (bounds and pass reasons; the first failing check decides)
  * Offsets are from the start of the frame; `end` is the frame end until the IP header is
@@ -94,18 +93,25 @@
  * other value acts as XL_ACT_PASS). A matching rule increments xl_hits[rule.id] (if id <
  * XL_RULE_ID_MAX) whatever its action.
  *
- * ## Rule verdict cache (steps 1-4 above, when any XL_CFG_F_RULES_* flag is set)
- * Looking up steps 1-4 costs four map lookups (two hashes and an LPM trie walk, which grows
- * with the number of prefixes). Their outcome for one flow only changes when a rule map does,
- * so it is cached per CPU in xl_vcache, direct-mapped by the flow hash (the same hash the
- * detector uses): a slot holds the flow key, the xl_rgen value and the rule-kind flags it was
- * computed under, and the outcome (no rule, or the matched rule's id, action and kind). A slot
- * is used only when all three match the packet and the current state; otherwise steps 1-4 run
- * and the slot is overwritten. xl_rgen is read before the lookups, so a rule change that
- * races with a packet leaves a slot tagged with the old generation, never a stale slot tagged
- * with the new one. A cached match counts in xl_hits like a looked-up one. The cache changes
- * the cost of a decision, never the decision (the differential test in xdp_prog/tests checks
- * this against a reference classifier that has no cache).
+ * ## Flow cache (xl_flowc): rule verdicts and hot flows
+ * One per-CPU, direct-mapped table serves steps 1-4 and step 5: slot = flow hash bits 32.. &
+ * (XL_FLOWC_SLOTS - 1) (the hash the detector uses, see below). A slot holds one flow key, and
+ * for that flow two independent records, each valid on its own:
+ *  - the rule verdict: the xl_rgen value and the rule-kind flags (xl_cfg.flags &
+ *    XL_CFG_F_RULES_ALL) it was computed under, and the outcome (no rule, or the matched rule's
+ *    id, action and kind); rflags XL_FSLOT_NO_VERDICT means there is none;
+ *  - the hot mark: the window epoch in which the flow was confirmed hot on this CPU (0: none).
+ * So one lookup and one key comparison answer both questions for a flow that keeps sending.
+ * Steps 1-4 are looked up (four map lookups: two hashes and an LPM trie walk, which grows with
+ * the number of prefixes) only when the slot holds another flow, or its verdict was computed
+ * under another xl_rgen or other flags; the verdict is then stored. Step 5 takes the hot mark
+ * as in "Hot set and detection" below. A flow that takes over a slot clears the other record
+ * (a new verdict clears the hot mark, a new hot mark clears the verdict). xl_rgen is read
+ * before the lookups, so a rule change that races with a packet leaves a slot tagged with the
+ * old generation, never a stale slot tagged with the new one. A cached match counts in xl_hits
+ * like a looked-up one. XL_CFG_F_NO_VCACHE bypasses the verdict record (benchmarks, tests).
+ * The cache changes the cost of a decision, never the decision (the differential test in
+ * xdp_prog/tests checks this against a reference classifier that has no cache).
  *
  * ## Hot set and detection (only when XL_CFG_F_HOT is set)
  * Only packets that reach step 5 are looked at. "now" is bpf_ktime_get_coarse_ns()
@@ -131,8 +137,8 @@
  * hot_bytes.
  *
  * Per packet, so that most packets cost no hash-map lookup:
- *  1. the direct-mapped per-CPU cache xl_hotc (slot = hash bits 32.. & (XL_HOTC_SLOTS - 1)) holds
- *     this flow (whole key compared) with the current epoch -> steered via the hot set;
+ *  1. the flow's slot in the flow cache xl_flowc holds this flow (whole key compared) with a hot
+ *     mark of the current epoch -> steered via the hot set;
  *  2. the flow's two cells are read; the flow is "maybe hot" if both cells' hot_epoch is non-zero
  *     and within `hold` epochs of the current one (hot_epoch marks the last window in which a hot
  *     flow using that cell was confirmed); maybe hot -> xl_hot lookup; found -> last_seen_ns =
@@ -182,10 +188,9 @@
 #define XL_MAP_HOT	"xl_hot"
 #define XL_MAP_CMS	"xl_cms"
 #define XL_MAP_WIN	"xl_win"
-#define XL_MAP_HOTC	"xl_hotc"
 #define XL_MAP_LRUDET	"xl_lrudet"
 #define XL_MAP_RGEN	"xl_rgen"
-#define XL_MAP_VCACHE	"xl_vcache"
+#define XL_MAP_FLOWC	"xl_flowc"
 
 /** Maps are pinned by their name in this directory (printf format, argument: interface name). */
 #define XL_PIN_ROOT	     "/sys/fs/bpf/xlane"
@@ -199,9 +204,8 @@
 #define XL_HOT_MAX	     16384 /**< hot set capacity (LRU) */
 #define XL_CMS_ROWS	     2	   /**< count-min sketch rows (hash functions) */
 #define XL_CMS_WIDTH	     16384 /**< count-min sketch cells per row, power of two */
-#define XL_HOTC_SLOTS	     4096  /**< hot set cache slots per CPU, power of two */
 #define XL_LRUDET_MAX	     16384 /**< alternative LRU detector entries per CPU */
-#define XL_VCACHE_SLOTS	     4096  /**< rule verdict cache slots per CPU, power of two */
+#define XL_FLOWC_SLOTS	     8192  /**< flow cache slots per CPU, power of two */
 
 #define XL_VLAN_MAX	     2 /**< VLAN tags accepted (802.1Q / 802.1ad, any mix) */
 #define XL_IPV6_EXT_MAX	     6 /**< IPv6 extension headers walked */
@@ -264,7 +268,8 @@ enum xl_detector {
 #define XL_CFG_F_RULES_PFX4  (1U << 3) /**< consult xl_pfx4 */
 #define XL_CFG_F_RULES_PFX6  (1U << 4) /**< consult xl_pfx6 */
 #define XL_CFG_F_TEST_CLOCK  (1U << 5) /**< now = test_clock_ns (tests only) */
-#define XL_CFG_F_NO_VCACHE   (1U << 6) /**< bypass the rule verdict cache (benchmarks, tests) */
+#define XL_CFG_F_NO_VCACHE \
+	(1U << 6) /**< bypass the flow cache's rule verdicts (benchmarks, tests) */
 #define XL_CFG_F_RULES_ALL \
 	(XL_CFG_F_RULES_EXACT | XL_CFG_F_RULES_PORT | XL_CFG_F_RULES_PFX4 | XL_CFG_F_RULES_PFX6)
 
@@ -400,26 +405,22 @@ struct xl_win {
 };
 _Static_assert(sizeof(struct xl_win) == 32, "xl_win layout");
 
-/** Value of xl_hotc: a flow confirmed hot in window `epoch` on this CPU. */
-struct xl_hotc_slot {
-	struct xl_flow_key key; /**< the flow */
-	__u32 epoch;		/**< valid only while this is the current epoch; 0 empty */
-	__u32 pad;		/**< zero */
-};
-_Static_assert(sizeof(struct xl_hotc_slot) == 48, "xl_hotc_slot layout");
+/** xl_fslot.rflags of a slot that holds no rule verdict (no XL_CFG_F_RULES_* combination). */
+#define XL_FSLOT_NO_VERDICT 0xffffffffU
 
-/** Value of xl_vcache: the outcome of steering steps 1-4 for one flow (see "Rule verdict cache"). */
-struct xl_vslot {
+/** Value of xl_flowc: one flow's rule verdict and hot mark on this CPU (see "Flow cache"). */
+struct xl_fslot {
 	struct xl_flow_key key; /**< the flow; all zero (family 0) when the slot is empty */
-	__u64 gen;		/**< xl_rgen when the outcome was looked up */
-	__u32 rflags;		/**< xl_cfg.flags & XL_CFG_F_RULES_ALL then */
+	__u64 gen;		/**< xl_rgen when the verdict was looked up */
+	__u32 rflags;		/**< xl_cfg.flags & XL_CFG_F_RULES_ALL then; XL_FSLOT_NO_VERDICT */
 	__u32 rule_id;		/**< matched rule's id (when matched) */
+	__u32 hot_epoch;	/**< window epoch the flow was confirmed hot in; 0: not hot */
 	__u8 matched;		/**< 1: a rule matched; 0: none did */
 	__u8 action;		/**< matched rule's action */
 	__u8 via;		/**< enum xl_steer_via of the matching kind */
-	__u8 pad[5];		/**< zero */
+	__u8 pad;		/**< zero */
 };
-_Static_assert(sizeof(struct xl_vslot) == 64, "xl_vslot layout");
+_Static_assert(sizeof(struct xl_fslot) == 64, "xl_fslot layout");
 
 /** Value of xl_lrudet (XL_DET_LRU). */
 struct xl_lru_cnt {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The steering pipeline, shared by the two programs: parse -> rules (via the verdict cache) ->
- * hot set (+ detection) -> redirect to the AF_XDP socket of the RX queue, or XDP_PASS untouched
+ * The steering pipeline, shared by the two programs: parse -> one flow cache slot -> rules (its
+ * verdict, or the rule maps) -> hot set (its hot mark, or detection) -> redirect to the AF_XDP socket of the RX queue, or XDP_PASS untouched
  * with a counted reason. xl_steer_body(ctx, 0) is xl_steer (steer.bpf.c); xl_steer_body(ctx, 1)
  * is xl_steer_ts (steer_ts.bpf.c), which also stamps every frame it steers (steer.h "RX
  * stamps"). Two objects, not one: the stamping program calls an XDP metadata kfunc, which makes
@@ -71,9 +71,10 @@ static __always_inline int xl_steer_body(struct xdp_md *ctx, const int stamp)
 	struct xl_decision d;
 	struct xl_stats *st;
 	struct xl_cfg *cfg;
-	__u32 zero = 0, flags;
+	struct xl_fslot *fs;
+	__u32 zero = 0, flags, si;
 	__u64 h;
-	int ret;
+	int ret, same;
 
 	st = bpf_map_lookup_elem(&xl_stats, &zero);
 	cfg = bpf_map_lookup_elem(&xl_cfg, &zero);
@@ -90,20 +91,25 @@ static __always_inline int xl_steer_body(struct xdp_md *ctx, const int stamp)
 	flags = cfg->flags;
 	if (!(flags & (XL_CFG_F_RULES_ALL | XL_CFG_F_HOT)))
 		return xl_to_kernel(st, XL_PASS_NO_MATCH);
-	/* one hash per packet: verdict cache slot and detector cells */
+	/* one hash per packet: flow cache slot and detector cells */
 	h = xl_flow_hash(&key, cfg->hash_seed);
+	si = (h >> 32) & (XL_FLOWC_SLOTS - 1);
+	fs = bpf_map_lookup_elem(&xl_flowc, &si);
 
 	if (flags & XL_CFG_F_RULES_ALL) {
-		d = xl_rules_decide(flags, &key, h);
+		d = xl_rules_decide(flags, &key, fs);
+		same = d.same;
 		if (d.matched) {
 			xl_rule_hit(d.id);
 			if (d.action != XL_ACT_FAST)
 				return xl_to_kernel(st, XL_PASS_RULE);
 			return xl_fast(ctx, st, d.via, stamp);
 		}
+	} else {
+		same = fs && xl_key_eq(&fs->key, &key);
 	}
 
-	if ((flags & XL_CFG_F_HOT) && xl_hot_step(cfg, st, &key, p.len, h) == XL_HOT_YES)
+	if ((flags & XL_CFG_F_HOT) && xl_hot_step(cfg, st, &key, p.len, h, fs, same) == XL_HOT_YES)
 		return xl_fast(ctx, st, XL_VIA_HOT, stamp);
 	return xl_to_kernel(st, XL_PASS_NO_MATCH);
 }

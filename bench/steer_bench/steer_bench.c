@@ -72,7 +72,7 @@ static const struct scenario scenarios[] = {
 	{"lru_hot", "detection lru, hot flow", 0, 1, XL_DET_LRU, 1, 0},
 	{"full_cms_below", "10k rules/kind + cms, below threshold", XL_CFG_F_RULES_ALL, 1,
 	 XL_DET_CMS, 0, 0},
-	/* before the hot row: a flow confirmed hot stays in the per-CPU hot cache for the window */
+	/* before the hot row: a flow confirmed hot keeps its hot mark in the per-CPU flow cache for the window */
 	{"full_cms_below_nocache", "10k rules/kind + cms, below threshold, verdict cache off",
 	 XL_CFG_F_RULES_ALL, 1, XL_DET_CMS, 0, 1},
 	{"rules_10k_nocache", "10k rules/kind, no match, verdict cache off", XL_CFG_F_RULES_ALL, 0,
@@ -524,14 +524,14 @@ static int print_table(const struct bench *b, int cpu)
 	}
 	err = bench_table_print(t, stdout);
 	bench_table_free(t);
-	printf("detector memory: cms %zu bytes per CPU (sketch %zu + hot cache %zu + window %zu); "
+	printf("detector memory: cms %zu bytes per CPU (sketch %zu + window %zu), plus the flow "
+	       "cache's hot marks (xl_flowc, %zu bytes per CPU, shared with the rule verdicts); "
 	       "lru %zu bytes of keys + %zu bytes of counters per CPU at %d entries (plus "
-	       "hash-table "
-	       "overhead)\n",
+	       "hash-table overhead)\n",
 	       (size_t)XL_CMS_ROWS * XL_CMS_WIDTH * sizeof(struct xl_cms_cell) +
-		       (size_t)XL_HOTC_SLOTS * sizeof(struct xl_hotc_slot) + sizeof(struct xl_win),
+		       sizeof(struct xl_win),
 	       (size_t)XL_CMS_ROWS * XL_CMS_WIDTH * sizeof(struct xl_cms_cell),
-	       (size_t)XL_HOTC_SLOTS * sizeof(struct xl_hotc_slot), sizeof(struct xl_win),
+	       sizeof(struct xl_win), (size_t)XL_FLOWC_SLOTS * sizeof(struct xl_fslot),
 	       (size_t)XL_LRUDET_MAX * sizeof(struct xl_flow_key),
 	       (size_t)XL_LRUDET_MAX * sizeof(struct xl_lru_cnt) + sizeof(struct xl_win),
 	       XL_LRUDET_MAX);

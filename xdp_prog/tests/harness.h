@@ -84,7 +84,7 @@ int xl_harness_add_port(struct xl_harness *h, const struct xl_port_key *k, const
 int xl_harness_add_pfx4(struct xl_harness *h, const struct xl_pfx4_key *k, const struct xl_rule *r);
 int xl_harness_add_pfx6(struct xl_harness *h, const struct xl_pfx6_key *k, const struct xl_rule *r);
 /** @brief Delete a rule by key from the map named by XL_MAP_* (-ENOENT if absent). Adds and
- * deletes increment xl_rgen, as every rule writer must (steer.h "Rule verdict cache"). */
+ * deletes increment xl_rgen, as every rule writer must (steer.h "Flow cache"). */
 int xl_harness_del(struct xl_harness *h, const char *map_name, const void *key);
 
 /** @brief Look a flow up in xl_hot (-ENOENT if not hot). */

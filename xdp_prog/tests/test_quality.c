@@ -157,7 +157,7 @@ Test(steer_quality, cms_zipf_precision_recall)
 {
 	size_t ncpu = (size_t)xl_harness_ncpus();
 	size_t mem = ncpu * (XL_CMS_ROWS * XL_CMS_WIDTH * sizeof(struct xl_cms_cell) +
-			     XL_HOTC_SLOTS * sizeof(struct xl_hotc_slot) + sizeof(struct xl_win));
+			     XL_FLOWC_SLOTS * sizeof(struct xl_fslot) + sizeof(struct xl_win));
 
 	check(XL_DET_CMS, "cms", mem);
 }
