@@ -124,7 +124,7 @@ Test(pool_get_put, cache_hit_and_miss_counters_move_by_exact_deltas)
 {
 	struct xl_pool_cache *cache = xl_pool_cache_create(pool, 16);
 	struct xl_pool_stats s0, s;
-	void *objs[64];
+	void *objs[64], *got[21];
 
 	cr_assert_not_null(cache);
 	s0 = pool_stats(pool);
@@ -151,27 +151,42 @@ Test(pool_get_put, cache_hit_and_miss_counters_move_by_exact_deltas)
 	/* put 37 into a cache of 16: flush threshold 24 */
 	cr_expect_eq(xl_pool_put_bulk(pool, cache, objs, 20), 0);
 	cr_expect_eq(pool_stats(pool).in_caches, 20, "0 + 20 <= 24: a put stays in the cache");
-	/* 20 + 12 > 24: the 20 are flushed to the ring first */
+	/* 20 + 12 > 24: the 16 oldest go to the ring first, the 4 newest stay: 16 after the put */
 	cr_expect_eq(xl_pool_put_bulk(pool, cache, objs + 20, 12), 0);
-	cr_expect_eq(pool_stats(pool).in_caches, 12);
+	s = pool_stats(pool);
+	cr_expect_eq(s.in_caches, 16);
+	cr_expect_eq(s.in_ring, 64 - 37 + 16);
 	cr_expect_eq(xl_pool_put_bulk(pool, cache, objs + 32, 5), 0);
 	s = pool_stats(pool);
-	cr_expect_eq(s.in_caches, 17, "12 + 5 <= 24: no flush");
+	cr_expect_eq(s.in_caches, 21, "16 + 5 <= 24: no flush");
+	/*
+	 * The top 16 (a get copies them in array order) are objs[21..36]; below them the 4 the flush
+	 * kept, objs[16..19] (the newest of that cache), and objs[20]: objs[0..15] went to the ring.
+	 */
+	cr_assert_eq(xl_pool_get_bulk(pool, cache, got, 16), 0);
+	cr_assert_eq(xl_pool_get_bulk(pool, cache, got + 16, 5), 0);
+	for (int i = 0; i < 16; i++)
+		cr_expect_eq(got[i], objs[21 + i], "get %d: objs[%d] expected", i, 21 + i);
+	for (int i = 0; i < 5; i++)
+		cr_expect_eq(got[16 + i], objs[16 + i], "get %d: objs[%d] expected", 16 + i,
+			     16 + i);
+	cr_expect_eq(xl_pool_put_bulk(pool, cache, got, 16), 0);
+	cr_expect_eq(xl_pool_put_bulk(pool, cache, got + 16, 5), 0);
 	cr_expect_eq(xl_pool_get_bulk(pool, cache, objs, 10), 0);
 	cr_expect_eq(xl_pool_put_bulk(pool, cache, objs, 10), 0);
-	cr_expect_eq(pool_stats(pool).in_caches, 17);
+	cr_expect_eq(pool_stats(pool).in_caches, 21);
 	cr_expect_eq(xl_pool_get_bulk(pool, NULL, objs, 10), 0);
 	cr_expect_eq(xl_pool_put_bulk(pool, cache, objs, 10), 0);
 	s = pool_stats(pool);
-	cr_expect_eq(s.in_caches, 10, "17 + 10 > 24: flushed first, then 10 kept");
+	cr_expect_eq(s.in_caches, 16, "21 + 10 > 24: the 15 oldest flushed first, 6 + 10 kept");
 	cr_expect_eq(s.in_use, 0);
-	cr_expect_eq(s.cache_hits - s0.cache_hits, 3);
+	cr_expect_eq(s.cache_hits - s0.cache_hits, 5);
 	xl_pool_cache_flush(cache);
 	cr_expect_eq(pool_stats(pool).in_ring, 64);
 	xl_pool_cache_destroy(cache);
 	/* destroyed caches keep counting in the pool's totals */
 	s = pool_stats(pool);
-	cr_expect_eq(s.cache_hits - s0.cache_hits, 3);
+	cr_expect_eq(s.cache_hits - s0.cache_hits, 5);
 	cr_expect_eq(s.cache_misses - s0.cache_misses, 2);
 }
 

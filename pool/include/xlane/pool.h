@@ -287,8 +287,9 @@ static inline void **xl_pool_cache_objs(struct xl_pool_cache_fast *c)
 /**
  * @brief **xl_pool_cache_create()** makes a per-thread cache over @p pool.
  * @param size objects a refill brings the cache to; 0 takes xl_pool_opts.cache_size. The cache
- * may hold up to 1.5 x size: a put that would pass that flushes the cache first (or, when it
- * is bigger than size, goes to the ring itself); gets bigger than size bypass the cache.
+ * may hold up to 1.5 x size: a put that would pass that first returns the cache's oldest objects
+ * to the ring, keeping the most recently used, so that it holds size objects after the put (a
+ * put bigger than size goes to the ring itself); gets bigger than size bypass the cache.
  * @return the cache, or NULL with errno set (EINVAL: NULL pool or size > XL_POOL_CACHE_MAX;
  * ENOMEM; EPROTO: headers and library disagree on the cache layout)
  *
