@@ -505,6 +505,17 @@ int xl_harness_frame(const struct xl_flow_key *k, size_t payload, uint8_t *buf, 
 	return (int)len;
 }
 
+int xl_harness_send_flow(struct xl_harness *h, const struct xl_flow_key *k, size_t payload,
+			 struct xl_outcome *out)
+{
+	uint8_t buf[256];
+	int len = xl_harness_frame(k, payload, buf, sizeof(buf));
+
+	if (len < 0)
+		return len;
+	return xl_harness_classify(h, buf, (size_t)len, out);
+}
+
 int xl_harness_classify(struct xl_harness *h, const void *frame, size_t len, struct xl_outcome *out)
 {
 	struct xl_stats a, b;

@@ -71,6 +71,12 @@ struct xl_outcome {
  */
 int xl_harness_classify(struct xl_harness *h, const void *frame, size_t len,
 			struct xl_outcome *out);
+/**
+ * @brief xl_harness_frame() for @p k with @p payload bytes (the frame must fit 256 bytes), then
+ * xl_harness_classify() on it. @return as xl_harness_classify(), or -ENOSPC.
+ */
+int xl_harness_send_flow(struct xl_harness *h, const struct xl_flow_key *k, size_t payload,
+			 struct xl_outcome *out);
 
 /** @brief Sum xl_stats over all CPUs. */
 int xl_harness_stats(struct xl_harness *h, struct xl_stats *sum);
