@@ -14,8 +14,7 @@
 _Static_assert(XL_CMS_ROWS == 2, "xl_hot_cms() derives exactly two row indexes");
 _Static_assert((XL_CMS_WIDTH & (XL_CMS_WIDTH - 1)) == 0, "XL_CMS_WIDTH is a power of two");
 _Static_assert(XL_CMS_WIDTH <= (1U << 16), "row indexes are hash bits 0..15 and 16..31");
-_Static_assert((XL_FLOWC_SLOTS & (XL_FLOWC_SLOTS - 1)) == 0 && XL_FLOWC_SLOTS <= (1ULL << 32),
-	       "XL_FLOWC_SLOTS is a power of two indexed by hash bits 32..63");
+_Static_assert(XL_FLOWC_BITS >= 1 && XL_FLOWC_BITS <= 32, "xl_flow_slot() takes 1..32 bits");
 
 enum xl_hot_verdict {
 	XL_HOT_NO = 0, /* not hot: XL_PASS_NO_MATCH */
@@ -84,13 +83,13 @@ static __always_inline int xl_promote(struct xl_stats *st, const struct xl_flow_
  */
 static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats *st,
 				      const struct xl_flow_key *key, __u32 len,
-				      const struct xl_win *w, __u64 now, __u64 h,
+				      const struct xl_win *w, __u64 now, __u64 mix,
 				      struct xl_fslot *fs, int same)
 {
 	struct xl_cms_cell *c0, *c1;
 	struct xl_hot_val *hv;
 	__u32 i0, i1, ep, p0, p1, pk, b0, b1, by;
-	__u64 est;
+	__u64 est, h;
 
 	if (!fs)
 		return XL_HOT_NO;
@@ -99,6 +98,7 @@ static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats 
 	 * checking the slot first is the same test as steps 1-2, cheaper */
 	if (same && fs->hot_epoch == ep)
 		return XL_HOT_YES;
+	h = xl_flow_hash(mix);
 	i0 = h & (XL_CMS_WIDTH - 1);
 	i1 = XL_CMS_WIDTH + ((h >> 16) & (XL_CMS_WIDTH - 1));
 	c0 = bpf_map_lookup_elem(&xl_cms, &i0);
@@ -176,10 +176,10 @@ static __always_inline int xl_hot_lru(const struct xl_cfg *cfg, struct xl_stats 
 	return xl_promote(st, key, now, c->pkts, c->bytes);
 }
 
-/* h: xl_flow_hash(key, cfg->hash_seed), computed once per packet by the caller; fs, same: the
- * flow's slot in xl_flowc (or NULL) and whether it holds this flow */
+/* mix: xl_flow_mix(key, cfg->hash_seed); fs, same: the flow's slot in xl_flowc (or NULL) and
+ * whether it holds this flow */
 static __always_inline int xl_hot_step(const struct xl_cfg *cfg, struct xl_stats *st,
-				       const struct xl_flow_key *key, __u32 len, __u64 h,
+				       const struct xl_flow_key *key, __u32 len, __u64 mix,
 				       struct xl_fslot *fs, int same)
 {
 	__u32 zero = 0;
@@ -192,7 +192,7 @@ static __always_inline int xl_hot_step(const struct xl_cfg *cfg, struct xl_stats
 	xl_window(cfg, w, now);
 	if (cfg->detector == XL_DET_LRU)
 		return xl_hot_lru(cfg, st, key, len, w, now);
-	return xl_hot_cms(cfg, st, key, len, w, now, h, fs, same);
+	return xl_hot_cms(cfg, st, key, len, w, now, mix, fs, same);
 }
 
 #endif /* XL_HOT_BPF_H */

@@ -94,8 +94,10 @@
  * XL_RULE_ID_MAX) whatever its action.
  *
  * ## Flow cache (xl_flowc): rule verdicts and hot flows
- * One per-CPU, direct-mapped table serves steps 1-4 and step 5: slot = flow hash bits 32.. &
- * (XL_FLOWC_SLOTS - 1) (the hash the detector uses, see below). A slot holds one flow key, and
+ * One per-CPU, direct-mapped table serves steps 1-4 and step 5. The slot is the top bits of one
+ * multiply of the seeded key mix (xl_cfg.hash_seed) that the detector's hash also starts from;
+ * the rest of that hash is computed only for packets the cache does not answer. A slot holds
+ * one flow key, and
  * for that flow two independent records, each valid on its own:
  *  - the rule verdict: the xl_rgen value and the rule-kind flags (xl_cfg.flags &
  *    XL_CFG_F_RULES_ALL) it was computed under, and the outcome (no rule, or the matched rule's
@@ -205,7 +207,8 @@
 #define XL_CMS_ROWS	     2	   /**< count-min sketch rows (hash functions) */
 #define XL_CMS_WIDTH	     16384 /**< count-min sketch cells per row, power of two */
 #define XL_LRUDET_MAX	     16384 /**< alternative LRU detector entries per CPU */
-#define XL_FLOWC_SLOTS	     8192  /**< flow cache slots per CPU, power of two */
+#define XL_FLOWC_BITS	     13	   /**< log2 of XL_FLOWC_SLOTS */
+#define XL_FLOWC_SLOTS	     (1U << XL_FLOWC_BITS) /**< flow cache slots per CPU (8192) */
 
 #define XL_VLAN_MAX	     2 /**< VLAN tags accepted (802.1Q / 802.1ad, any mix) */
 #define XL_IPV6_EXT_MAX	     6 /**< IPv6 extension headers walked */

@@ -73,7 +73,7 @@ static __always_inline int xl_steer_body(struct xdp_md *ctx, const int stamp)
 	struct xl_cfg *cfg;
 	struct xl_fslot *fs;
 	__u32 zero = 0, flags, si;
-	__u64 h;
+	__u64 mix;
 	int ret, same;
 
 	st = bpf_map_lookup_elem(&xl_stats, &zero);
@@ -91,9 +91,9 @@ static __always_inline int xl_steer_body(struct xdp_md *ctx, const int stamp)
 	flags = cfg->flags;
 	if (!(flags & (XL_CFG_F_RULES_ALL | XL_CFG_F_HOT)))
 		return xl_to_kernel(st, XL_PASS_NO_MATCH);
-	/* one hash per packet: flow cache slot and detector cells */
-	h = xl_flow_hash(&key, cfg->hash_seed);
-	si = (h >> 32) & (XL_FLOWC_SLOTS - 1);
+	/* one mix per packet: flow cache slot here, detector cells (if it gets there) later */
+	mix = xl_flow_mix(&key, cfg->hash_seed);
+	si = xl_flow_slot(mix);
 	fs = bpf_map_lookup_elem(&xl_flowc, &si);
 
 	if (flags & XL_CFG_F_RULES_ALL) {
@@ -109,7 +109,8 @@ static __always_inline int xl_steer_body(struct xdp_md *ctx, const int stamp)
 		same = fs && xl_key_eq(&fs->key, &key);
 	}
 
-	if ((flags & XL_CFG_F_HOT) && xl_hot_step(cfg, st, &key, p.len, h, fs, same) == XL_HOT_YES)
+	if ((flags & XL_CFG_F_HOT) &&
+	    xl_hot_step(cfg, st, &key, p.len, mix, fs, same) == XL_HOT_YES)
 		return xl_fast(ctx, st, XL_VIA_HOT, stamp);
 	return xl_to_kernel(st, XL_PASS_NO_MATCH);
 }
