@@ -15,13 +15,17 @@
 
 /*
  * The flow key folded to two 64-bit words: the addresses (IPv6 XOR-folded to 32 bits each) and
- * the ports, protocol and family.
+ * the ports, protocol and family. An IPv4 key's address words 1..3 are zero (steer.h), so they
+ * are not loaded.
  */
 static __always_inline void xl_flow_fold(const struct xl_flow_key *k, __u64 *a, __u64 *b)
 {
-	__u32 s = k->saddr[0] ^ k->saddr[1] ^ k->saddr[2] ^ k->saddr[3];
-	__u32 d = k->daddr[0] ^ k->daddr[1] ^ k->daddr[2] ^ k->daddr[3];
+	__u32 s = k->saddr[0], d = k->daddr[0];
 
+	if (k->family != XL_FAMILY_V4) {
+		s ^= k->saddr[1] ^ k->saddr[2] ^ k->saddr[3];
+		d ^= k->daddr[1] ^ k->daddr[2] ^ k->daddr[3];
+	}
 	*a = ((__u64)s << 32) | d;
 	*b = ((__u64)k->sport << 48) | ((__u64)k->dport << 32) | ((__u64)k->proto << 24) |
 	     k->family;
