@@ -145,7 +145,7 @@ struct xl_queue_stats {
 	uint64_t fill_empty;	   /**< fill-ring-empty events: the worker found the fill ring empty
 				     *  (kernel could not receive) or could not refill it from the pool */
 	uint64_t pool_get_fails;   /**< refills that got fewer frames than asked */
-	uint64_t wakeups;	   /**< need_wakeup kicks (sendto/recvfrom/poll) issued */
+	uint64_t wakeups;	   /**< kicks and waits issued (sendto, recvfrom, poll) */
 	uint64_t batches;	   /**< non-empty RX bursts handled */
 	uint64_t fill_submitted;   /**< frames put on the fill ring since start */
 	/* XDP_STATISTICS, refreshed by the daemon each stats interval */

@@ -45,7 +45,7 @@ static const struct qfield q_counters[] = {
 	QT(tx_full_drops, "TX or FWD verdicts dropped because the TX ring was full."),
 	QT(fill_empty, "Fill-ring-empty events seen by the worker."),
 	QT(pool_get_fails, "Fill-ring refills that got fewer frames from the pool than asked."),
-	QF(wakeups, "need_wakeup kicks issued."),
+	QF(wakeups, "Kicks and waits issued (sendto, recvfrom, poll)."),
 	QF(batches, "Non-empty RX bursts handled."),
 	QF(fill_submitted, "Frames put on the fill ring since the start."),
 };

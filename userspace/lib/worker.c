@@ -30,7 +30,9 @@ struct xl_worker {
 	unsigned int held; /* atomic: frames in the worker's hands */
 	unsigned int seq;  /* atomic: xl_worker_motion_seq() */
 	bool fill_was_empty;
-	struct xl_queue_stats c; /* local counters, published to cfg.stats after each loop */
+	unsigned int napi_id;	   /* the socket's SO_INCOMING_NAPI_ID; 0: not known (yet) */
+	unsigned int napi_recheck; /* idle spins since napi_id was last read */
+	struct xl_queue_stats c;   /* local counters, published to cfg.stats after each loop */
 	/* per-burst scratch, allocated once */
 	struct xl_pkt pkts[XL_WORKER_BATCH_MAX];
 	uint64_t addrs[XL_WORKER_BATCH_MAX];
@@ -165,16 +167,63 @@ static unsigned int tx_burst(struct xl_worker *w, struct xl_xsk *x, const uint64
 	return n - k;
 }
 
+#ifndef SO_INCOMING_NAPI_ID
+#define SO_INCOMING_NAPI_ID 56
+#endif
+
+/* Idle spins between two reads of the socket's NAPI id in busy-poll mode (a few ms). */
+#define XL_NAPI_RECHECK (1U << 16)
+
+/* The NAPI instance the kernel recorded for @fd's received frames; 0: none (or no frame yet). */
+static unsigned int socket_napi_id(int fd)
+{
+	unsigned int id = 0;
+	socklen_t len = sizeof(id);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_INCOMING_NAPI_ID, &id, &len))
+		return 0;
+	return id;
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield");
+#endif
+}
+
+/*
+ * Nothing received. need_wakeup mode sleeps in poll(). Busy-poll mode makes the non-blocking
+ * recvfrom() that lets the kernel run the device's NAPI from this thread (napi_busy_loop), but
+ * only where that can happen: the kernel busy-polls a socket only through the NAPI id it
+ * recorded from the socket's received frames (SO_INCOMING_NAPI_ID). Without one (on veth it
+ * stays 0, and the frames are received by the sender's softirq or the NAPI thread) the call
+ * returns having done nothing, and a frame that lands meanwhile waits for it to come back (a
+ * system call is about 1 us on a VM with page-table isolation); the worker then spins on the
+ * rings instead, and reads the id again every XL_NAPI_RECHECK spins (a system call on the idle
+ * path only). A fill ring that asks for a wakeup is always kicked.
+ */
 static void idle_wait(struct xl_worker *w)
 {
 	struct xl_xsk *x = w->cfg.xsk;
 	struct pollfd pfd = {.fd = x->fd, .events = POLLIN};
 
-	w->c.wakeups++;
 	if (w->cfg.busy_poll) {
-		recvfrom(x->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
+		if (w->napi_id || xsk_ring_prod__needs_wakeup(&x->fill)) {
+			w->c.wakeups++;
+			recvfrom(x->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
+			return;
+		}
+		if (++w->napi_recheck >= XL_NAPI_RECHECK) {
+			w->napi_recheck = 0;
+			w->napi_id = socket_napi_id(x->fd);
+		}
+		cpu_relax();
 		return;
 	}
+	w->c.wakeups++;
 	poll(&pfd, 1, 100);
 }
 
@@ -320,12 +369,7 @@ static void *worker_main(void *arg)
 			run_burst(w, n, idx);
 		publish(w);
 		__atomic_fetch_add(&w->seq, 1, __ATOMIC_RELEASE); /* even: settled */
-		/*
-		 * Nothing received: sleep in poll(), or with busy polling make the non-blocking
-		 * recvfrom() that lets the kernel run the device's NAPI from this thread
-		 * (napi_busy_loop). Spinning without it would leave receive work to a softirq or
-		 * NAPI thread that a spinning worker on the same CPU starves.
-		 */
+		/* nothing received: see idle_wait() */
 		if (!n)
 			idle_wait(w);
 	}
