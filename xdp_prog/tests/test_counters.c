@@ -12,7 +12,7 @@
 
 #include <criterion/criterion.h>
 
-#include "harness.h"
+#include "harness_cr.h"
 
 #define IP4(a, b, c, d) (((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
 #define REPEAT		37 /* frames per test: an odd count that no stray increment reaches by accident */
@@ -21,19 +21,7 @@ static struct xl_harness *h;
 
 static void open_bpf(int with_xsk)
 {
-	const char *why = xl_harness_skip_reason();
-	int err;
-
-	if (why)
-		cr_skip_test("%s", why);
-	h = xl_harness_open();
-	cr_assert_not_null(h, "xl_harness_open: %s", strerror(errno));
-	if (!with_xsk)
-		return;
-	err = xl_harness_xsk_attach(h);
-	if (err)
-		cr_skip_test("cannot bind an AF_XDP socket to a private loopback: %s",
-			     strerror(-err));
+	h = xl_harness_open_or_skip(with_xsk);
 }
 
 static void fini(void)

@@ -16,7 +16,7 @@
 
 #include <criterion/criterion.h>
 
-#include "harness.h"
+#include "harness_cr.h"
 
 #define IP4(a, b, c, d) (((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
 #define T		10	      /* packets per window that make a flow hot */
@@ -49,24 +49,15 @@ static struct xl_flow_key flow(uint32_t i)
 
 static void open_bpf(uint8_t rule_action)
 {
-	const char *why = xl_harness_skip_reason();
 	struct xl_port_key pk;
 	struct xl_rule r = {.id = RULE_ID, .action = rule_action};
 	cpu_set_t one;
-	int err;
 
-	if (why)
-		cr_skip_test("%s", why);
 	/* slots are per CPU: every packet and every read must see the same CPU's table */
 	CPU_ZERO(&one);
 	CPU_SET(sched_getcpu(), &one);
 	cr_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0);
-	h = xl_harness_open();
-	cr_assert_not_null(h, "xl_harness_open: %s", strerror(errno));
-	err = xl_harness_xsk_attach(h);
-	if (err)
-		cr_skip_test("cannot bind an AF_XDP socket to a private loopback: %s",
-			     strerror(-err));
+	h = xl_harness_open_or_skip(true);
 	memset(&pk, 0, sizeof(pk));
 	pk.proto = IPPROTO_UDP;
 	pk.dport = htons(RULE_PORT);

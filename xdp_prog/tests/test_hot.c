@@ -12,7 +12,7 @@
 
 #include <criterion/criterion.h>
 
-#include "harness.h"
+#include "harness_cr.h"
 
 #define IP4(a, b, c, d) (((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
 #define T		10	      /* packets per window */
@@ -25,17 +25,7 @@ static struct xl_cfg cfg;
 
 static void open_bpf(uint32_t detector)
 {
-	const char *why = xl_harness_skip_reason();
-	int err;
-
-	if (why)
-		cr_skip_test("%s", why);
-	h = xl_harness_open();
-	cr_assert_not_null(h, "xl_harness_open: %s", strerror(errno));
-	err = xl_harness_xsk_attach(h);
-	if (err)
-		cr_skip_test("cannot bind an AF_XDP socket to a private loopback: %s",
-			     strerror(-err));
+	h = xl_harness_open_or_skip(true);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.flags = XL_CFG_F_HOT | XL_CFG_F_TEST_CLOCK;
 	cfg.hot_pkts = T;
