@@ -74,11 +74,17 @@ static __always_inline __u64 xl_flow_hash(__u64 mix)
 	return mix ^ (mix >> 29);
 }
 
-/* Both keys 8-byte aligned (stack key declared aligned, map values are). */
+/*
+ * a: any key (a slot's, possibly empty); b: a parsed key. Both 8-byte aligned (stack key declared
+ * aligned, map values are). An IPv4 b has zero words 2 and 4 (address words 1..3, steer.h), and
+ * an a of another family differs from it in word 0 (family), so words 0, 1 and 3 decide.
+ */
 static __always_inline int xl_key_eq(const struct xl_flow_key *a, const struct xl_flow_key *b)
 {
 	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
 
+	if (b->family == XL_FAMILY_V4)
+		return !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[3] ^ y[3]));
 	return !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) | (x[4] ^ y[4]));
 }
 

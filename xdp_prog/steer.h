@@ -140,7 +140,10 @@
  *
  * Per packet, so that most packets cost no hash-map lookup:
  *  1. the flow's slot in the flow cache xl_flowc holds this flow (whole key compared) with a hot
- *     mark of the current epoch -> steered via the hot set;
+ *     mark of the current epoch -> steered via the hot set. A mark confirmed in the current
+ *     jiffy (xl_fslot.hot_tick) is of the current epoch without looking at the window: "now"
+ *     only changes when jiffies does, so the window cannot have moved since (unless xl_cfg
+ *     changed in that tick; XL_CFG_F_TEST_CLOCK always takes the window path);
  *  2. the flow's two cells are read; the flow is "maybe hot" if both cells' hot_epoch is non-zero
  *     and within `hold` epochs of the current one (hot_epoch marks the last window in which a hot
  *     flow using that cell was confirmed); maybe hot -> xl_hot lookup; found -> last_seen_ns =
@@ -409,21 +412,22 @@ struct xl_win {
 _Static_assert(sizeof(struct xl_win) == 32, "xl_win layout");
 
 /** xl_fslot.rflags of a slot that holds no rule verdict (no XL_CFG_F_RULES_* combination). */
-#define XL_FSLOT_NO_VERDICT 0xffffffffU
+#define XL_FSLOT_NO_VERDICT 0xffU
 
 /** Value of xl_flowc: one flow's rule verdict and hot mark on this CPU (see "Flow cache"). */
 struct xl_fslot {
 	struct xl_flow_key key; /**< the flow; all zero (family 0) when the slot is empty */
 	__u64 gen;		/**< xl_rgen when the verdict was looked up */
-	__u32 rflags;		/**< xl_cfg.flags & XL_CFG_F_RULES_ALL then; XL_FSLOT_NO_VERDICT */
 	__u32 rule_id;		/**< matched rule's id (when matched) */
 	__u32 hot_epoch;	/**< window epoch the flow was confirmed hot in; 0: not hot */
+	__u32 hot_tick;		/**< low 32 bits of jiffies when hot_epoch was last confirmed */
+	__u8 rflags;		/**< xl_cfg.flags & XL_CFG_F_RULES_ALL then; XL_FSLOT_NO_VERDICT */
 	__u8 matched;		/**< 1: a rule matched; 0: none did */
 	__u8 action;		/**< matched rule's action */
 	__u8 via;		/**< enum xl_steer_via of the matching kind */
-	__u8 pad;		/**< zero */
 };
 _Static_assert(sizeof(struct xl_fslot) == 64, "xl_fslot layout");
+_Static_assert(XL_CFG_F_RULES_ALL < XL_FSLOT_NO_VERDICT, "xl_fslot.rflags holds the rule flags");
 
 /** Value of xl_lrudet (XL_DET_LRU). */
 struct xl_lru_cnt {

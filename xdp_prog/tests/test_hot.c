@@ -2,7 +2,8 @@
 /*
  * Hot-flow promotion and demotion through BPF_PROG_TEST_RUN with controlled rates: the test
  * clock (XL_CFG_F_TEST_CLOCK) places every packet in time, so windows, idle times and the
- * demotion contract of steer.h ("Hot set and detection") are checked exactly.
+ * demotion contract of steer.h ("Hot set and detection") are checked exactly. The last two tests
+ * run on the real clock, where hot marks of the current jiffy answer without the window.
  */
 #include <errno.h>
 #include <string.h>
@@ -323,4 +324,42 @@ Test(steer_hot, lru_detector_promotes_and_demotes)
 	send_n(&k, T - 1, 0);
 	cr_assert_eq(send1(&k, &promos), 1);
 	cr_assert_eq(promos, 3);
+}
+
+/* The real clock (no XL_CFG_F_TEST_CLOCK): marks confirmed in the current jiffy answer alone. */
+static void promote_on_real_clock(const struct xl_flow_key *k)
+{
+	int i;
+
+	cfg.flags &= ~XL_CFG_F_TEST_CLOCK;
+	cr_assert_eq(xl_harness_set_cfg(h, &cfg), 0);
+	/* a window may start between two packets (1 s windows): bounded retries, not exactly T */
+	for (i = 0; i < 3 * T; i++)
+		if (send1(k, NULL))
+			return;
+	cr_assert_fail("not promoted after %d packets", 3 * T);
+}
+
+Test(steer_hot, real_clock_hot_flow_stays_steered)
+{
+	struct xl_flow_key k = flow(16);
+
+	open_bpf(XL_DET_CMS);
+	promote_on_real_clock(&k);
+	send_n(&k, 200, 1);
+	cr_assert_eq(xl_harness_hot_count(h), 1);
+}
+
+Test(steer_hot, lru_detector_ignores_count_min_marks)
+{
+	struct xl_flow_key k = flow(17);
+
+	open_bpf(XL_DET_CMS);
+	promote_on_real_clock(&k);
+	send_n(&k, 3, 1);
+	/* the slot still holds a mark of this jiffy, but only XL_DET_CMS reads marks */
+	cfg.detector = XL_DET_LRU;
+	cr_assert_eq(xl_harness_set_cfg(h, &cfg), 0);
+	cr_assert_eq(xl_harness_hot_del(h, &k), 0);
+	cr_assert_eq(send1(&k, NULL), 0, "measured afresh by the LRU detector");
 }
