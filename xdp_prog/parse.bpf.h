@@ -3,8 +3,9 @@
  * Header parsing for xl_steer: Ethernet, up to XL_VLAN_MAX VLAN tags, IPv4 (options, fragments),
  * IPv6 (extension header walk bounded by XL_IPV6_EXT_MAX), UDP and TCP. The exact rules, their
  * order and the pass reason of each failure are specified in steer.h ("Parsing"); this file is
- * their only BPF implementation. Nothing here writes to the packet. xl_parse_fast4() answers the
- * common case (untagged IPv4 without options, UDP or TCP) in one bounds check and defers
+ * their only BPF implementation. Nothing here writes to the packet. xl_parse_fast4() and
+ * xl_parse_fast6() answer the common case (untagged IPv4 without options, or IPv6 without
+ * extension headers, carrying UDP or TCP) in one bounds check each and defer
  * everything else, including every failure, to the general path, so reasons are named once.
  */
 #ifndef XL_PARSE_BPF_H
@@ -169,6 +170,25 @@ static __always_inline int xl_parse_ipv6(struct xl_pkt *p, __u32 off, struct xl_
 }
 
 /*
+ * For the fast paths: whether a UDP or TCP header of which 20 bytes lie in the frame passes the
+ * general path's L4 checks with l4len bytes from it to `end` (which implies l4len >= 8 or 20).
+ */
+static __always_inline int xl_fast_l4_ok(__u8 proto, const __u8 *l4, __u32 l4len)
+{
+	if (proto == IPPROTO_UDP) {
+		__u32 ulen = bpf_ntohs(*(__be16 *)(l4 + 4));
+
+		return ulen >= 8 && ulen <= l4len;
+	}
+	if (proto == IPPROTO_TCP) {
+		__u32 doff = (l4[12] >> 4) * 4;
+
+		return doff >= 20 && doff <= l4len;
+	}
+	return 0;
+}
+
+/*
  * The common case in one bounds check: untagged IPv4 without options, not a fragment, carrying
  * UDP or TCP whose header fits. Returns XL_PARSE_OK with *key filled only when every check of
  * the general path (below) passes, which then gives the same key; anything else returns -1 and
@@ -185,26 +205,40 @@ static __always_inline int xl_parse_fast4(const struct xl_pkt *p, struct xl_flow
 	    (*(__be16 *)(ip + 6) & bpf_htons(0x3fff)))
 		return -1;
 	tot = bpf_ntohs(*(__be16 *)(ip + 2));
-	if (tot > p->len - ETH_HLEN || tot < 20 + 8)
+	if (tot > p->len - ETH_HLEN || tot < 20)
 		return -1;
 	l4len = tot - 20; /* bytes from the L4 header to `end` */
-	if (ip[9] == IPPROTO_UDP) {
-		__u32 ulen = bpf_ntohs(*(__be16 *)(l4 + 4));
-
-		if (ulen < 8 || ulen > l4len)
-			return -1;
-	} else if (ip[9] == IPPROTO_TCP) {
-		__u32 doff = (l4[12] >> 4) * 4;
-
-		if (doff < 20 || doff > l4len)
-			return -1;
-	} else {
+	if (!xl_fast_l4_ok(ip[9], l4, l4len))
 		return -1;
-	}
 	key->family = XL_FAMILY_V4;
 	key->proto = ip[9];
 	key->saddr[0] = *(__be32 *)(ip + 12);
 	key->daddr[0] = *(__be32 *)(ip + 16);
+	key->sport = *(__be16 *)l4;
+	key->dport = *(__be16 *)(l4 + 2);
+	return XL_PARSE_OK;
+}
+
+/* The same for untagged IPv6 without extension headers. */
+static __always_inline int xl_parse_fast6(const struct xl_pkt *p, struct xl_flow_key *key)
+{
+	__u8 *eth = p->data, *ip = eth + ETH_HLEN, *l4 = ip + 40;
+	__u32 plen, i;
+
+	if (l4 + 20 > (__u8 *)p->data_end)
+		return -1;
+	if (*(__be16 *)(eth + 12) != bpf_htons(XL_ETH_P_IPV6) || (ip[0] >> 4) != 6)
+		return -1;
+	plen = bpf_ntohs(*(__be16 *)(ip + 4)); /* bytes from the L4 header to `end` */
+	if (plen > p->len - ETH_HLEN - 40 || !xl_fast_l4_ok(ip[6], l4, plen))
+		return -1;
+	key->family = XL_FAMILY_V6;
+	key->proto = ip[6];
+#pragma unroll
+	for (i = 0; i < 4; i++) {
+		key->saddr[i] = ((__be32 *)(ip + 8))[i];
+		key->daddr[i] = ((__be32 *)(ip + 24))[i];
+	}
 	key->sport = *(__be16 *)l4;
 	key->dport = *(__be16 *)(l4 + 2);
 	return XL_PARSE_OK;
@@ -221,7 +255,7 @@ static __always_inline int xl_parse(struct xl_pkt *p, struct xl_flow_key *key)
 	__u32 off = ETH_HLEN, i;
 	__be16 type;
 
-	if (xl_parse_fast4(p, key) == XL_PARSE_OK)
+	if (xl_parse_fast4(p, key) == XL_PARSE_OK || xl_parse_fast6(p, key) == XL_PARSE_OK)
 		return XL_PARSE_OK;
 	if (!eth)
 		return XL_PASS_TRUNCATED;
