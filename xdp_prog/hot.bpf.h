@@ -179,20 +179,9 @@ static __always_inline int xl_hot_lru(const struct xl_cfg *cfg, struct xl_stats 
 	return xl_promote(st, key, now, c->pkts, c->bytes);
 }
 
-/*
- * Step 1 without the window: a hot mark confirmed in this jiffy is of the current epoch, because
- * "now" (xl_now()) has not moved since. Not under XL_CFG_F_TEST_CLOCK, whose "now" moves alone,
- * and (checked by the caller) only for XL_DET_CMS, the detector that sets marks.
- */
-static __always_inline int xl_hot_tick_mark(__u32 flags, const struct xl_fslot *fs, int same)
-{
-	return !(flags & XL_CFG_F_TEST_CLOCK) && same && fs->hot_epoch &&
-	       fs->hot_tick == (__u32)bpf_jiffies64();
-}
-
 /* mix: xl_flow_mix(key, cfg->hash_seed); fs, same: the flow's slot in xl_flowc (or NULL) and
  * whether it holds this flow */
-static __always_inline int xl_hot_step(const struct xl_cfg *cfg, __u32 flags, struct xl_stats *st,
+static __always_inline int xl_hot_step(const struct xl_cfg *cfg, struct xl_stats *st,
 				       const struct xl_flow_key *key, __u32 len, __u64 mix,
 				       struct xl_fslot *fs, int same)
 {
@@ -200,8 +189,6 @@ static __always_inline int xl_hot_step(const struct xl_cfg *cfg, __u32 flags, st
 	struct xl_win *w;
 	__u64 now;
 
-	if (fs && cfg->detector != XL_DET_LRU && xl_hot_tick_mark(flags, fs, same))
-		return XL_HOT_YES;
 	w = bpf_map_lookup_elem(&xl_win, &zero);
 	if (!w)
 		return XL_HOT_NO;

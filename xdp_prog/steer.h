@@ -143,7 +143,10 @@
  *     mark of the current epoch -> steered via the hot set. A mark confirmed in the current
  *     jiffy (xl_fslot.hot_tick) is of the current epoch without looking at the window: "now"
  *     only changes when jiffies does, so the window cannot have moved since (unless xl_cfg
- *     changed in that tick; XL_CFG_F_TEST_CLOCK always takes the window path);
+ *     changed in that tick; XL_CFG_F_TEST_CLOCK always takes the window path). A packet whose
+ *     slot has such a mark and a cached "no rule" verdict of the current xl_rgen and rule
+ *     kinds (or no rule kind on) is decided from the slot alone, before the rule step
+ *     (XL_DET_CMS only; not with XL_CFG_F_NO_VCACHE);
  *  2. the flow's two cells are read; the flow is "maybe hot" if both cells' hot_epoch is non-zero
  *     and within `hold` epochs of the current one (hot_epoch marks the last window in which a hot
  *     flow using that cell was confirmed); maybe hot -> xl_hot lookup; found -> last_seen_ns =

@@ -61,6 +61,30 @@ static __always_inline int xl_fast(struct xdp_md *ctx, struct xl_stats *st, int 
 	return XDP_PASS;
 }
 
+/*
+ * A flow the flow cache answers alone (steer.h "Flow cache", hot set step 1): its slot holds it,
+ * with a hot mark confirmed in this jiffy (so of the current window epoch: the detector's "now"
+ * only moves with jiffies), and with a cached "no rule" verdict of the current xl_rgen and rule
+ * kinds, or no rule kind is on. Not under XL_CFG_F_TEST_CLOCK (its "now" moves alone) or
+ * XL_CFG_F_NO_VCACHE, and only for XL_DET_CMS, the detector that sets marks.
+ */
+static __always_inline int xl_cached_hot(const struct xl_cfg *cfg, __u32 flags,
+					 const struct xl_fslot *fs, const struct xl_flow_key *key)
+{
+	__u32 rflags = flags & XL_CFG_F_RULES_ALL, zero = 0;
+	__u64 *genp;
+
+	if ((flags & (XL_CFG_F_HOT | XL_CFG_F_TEST_CLOCK | XL_CFG_F_NO_VCACHE)) != XL_CFG_F_HOT ||
+	    cfg->detector == XL_DET_LRU)
+		return 0;
+	if (!fs->hot_epoch || fs->hot_tick != (__u32)bpf_jiffies64() || !xl_key_eq(&fs->key, key))
+		return 0;
+	if (!rflags)
+		return 1;
+	genp = bpf_map_lookup_elem(&xl_rgen, &zero);
+	return genp && fs->gen == *(volatile __u64 *)genp && fs->rflags == rflags && !fs->matched;
+}
+
 static __always_inline int xl_steer_body(struct xdp_md *ctx, const int stamp)
 {
 	struct xl_pkt p = {
@@ -95,6 +119,8 @@ static __always_inline int xl_steer_body(struct xdp_md *ctx, const int stamp)
 	mix = xl_flow_mix(&key, cfg->hash_seed);
 	si = xl_flow_slot(mix);
 	fs = bpf_map_lookup_elem(&xl_flowc, &si);
+	if (fs && xl_cached_hot(cfg, flags, fs, &key))
+		return xl_fast(ctx, st, XL_VIA_HOT, stamp);
 
 	if (flags & XL_CFG_F_RULES_ALL) {
 		d = xl_rules_decide(flags, &key, fs);
@@ -110,7 +136,7 @@ static __always_inline int xl_steer_body(struct xdp_md *ctx, const int stamp)
 	}
 
 	if ((flags & XL_CFG_F_HOT) &&
-	    xl_hot_step(cfg, flags, st, &key, p.len, mix, fs, same) == XL_HOT_YES)
+	    xl_hot_step(cfg, st, &key, p.len, mix, fs, same) == XL_HOT_YES)
 		return xl_fast(ctx, st, XL_VIA_HOT, stamp);
 	return xl_to_kernel(st, XL_PASS_NO_MATCH);
 }

@@ -2,14 +2,16 @@
 /*
  * Hot-flow promotion and demotion through BPF_PROG_TEST_RUN with controlled rates: the test
  * clock (XL_CFG_F_TEST_CLOCK) places every packet in time, so windows, idle times and the
- * demotion contract of steer.h ("Hot set and detection") are checked exactly. The last two tests
- * run on the real clock, where hot marks of the current jiffy answer without the window.
+ * demotion contract of steer.h ("Hot set and detection") are checked exactly. The tests from
+ * promote_on_real_clock() on run on the real clock, where the flow cache answers a hot flow
+ * alone (xl_cached_hot()) while its mark is of the current jiffy.
  */
 #include <errno.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <linux/bpf.h>
+#include <bpf/bpf.h>
 
 #include <criterion/criterion.h>
 
@@ -362,4 +364,60 @@ Test(steer_hot, lru_detector_ignores_count_min_marks)
 	cr_assert_eq(xl_harness_set_cfg(h, &cfg), 0);
 	cr_assert_eq(xl_harness_hot_del(h, &k), 0);
 	cr_assert_eq(send1(&k, NULL), 0, "measured afresh by the LRU detector");
+}
+
+/* Expect k's next n packets to be passed by a rule (XL_PASS_RULE). */
+static void expect_rule_pass(const struct xl_flow_key *k, int n)
+{
+	struct xl_outcome o;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(xl_harness_send_flow(h, k, 64, &o), 0);
+		cr_assert_eq(o.kind, XL_OUT_PASSED, "packet %d: not passed (kind %d)", i + 1,
+			     o.kind);
+		cr_assert_eq(o.code, XL_PASS_RULE, "packet %d: reason %d", i + 1, o.code);
+	}
+}
+
+/* Exact rules on, with one rule for another flow, so the slot caches a "no rule" verdict. */
+static void rules_on(uint32_t extra_flags)
+{
+	struct xl_flow_key other = flow(200);
+	struct xl_rule r = {.id = 1, .action = XL_ACT_FAST};
+
+	cr_assert_eq(xl_harness_add_exact(h, &other, &r), 0);
+	cfg.flags |= XL_CFG_F_RULES_EXACT | extra_flags;
+	cr_assert_eq(xl_harness_set_cfg(h, &cfg), 0);
+}
+
+Test(steer_hot, rule_for_a_hot_flow_applies_at_once)
+{
+	struct xl_flow_key k = flow(18);
+	struct xl_rule pass = {.id = 2, .action = XL_ACT_PASS};
+
+	open_bpf(XL_DET_CMS);
+	rules_on(0);
+	promote_on_real_clock(&k);
+	send_n(&k, 3, 1);
+	/* a new xl_rgen outdates the cached verdict, and the rule's verdict then outranks the
+	 * hot mark, which the flow keeps */
+	cr_assert_eq(xl_harness_add_exact(h, &k, &pass), 0);
+	expect_rule_pass(&k, 5);
+}
+
+Test(steer_hot, no_vcache_consults_the_rules_for_a_hot_flow)
+{
+	struct xl_flow_key k = flow(19);
+	struct xl_rule pass = {.id = 3, .action = XL_ACT_PASS};
+
+	open_bpf(XL_DET_CMS);
+	rules_on(0);
+	promote_on_real_clock(&k);
+	send_n(&k, 3, 1); /* the slot now holds a "no rule" verdict of this xl_rgen */
+	cfg.flags |= XL_CFG_F_NO_VCACHE;
+	cr_assert_eq(xl_harness_set_cfg(h, &cfg), 0);
+	/* a rule written without bumping xl_rgen: only a lookup can see it */
+	cr_assert_eq(bpf_map_update_elem(xl_harness_map_fd(h, "xl_exact"), &k, &pass, BPF_ANY), 0);
+	expect_rule_pass(&k, 5);
 }
