@@ -380,15 +380,21 @@ static void expect_rule_pass(const struct xl_flow_key *k, int n)
 	}
 }
 
-/* Exact rules on, with one rule for another flow, so the slot caches a "no rule" verdict. */
-static void rules_on(uint32_t extra_flags)
+/*
+ * k made hot on the real clock with exact rules on (one rule, for another flow), so that its
+ * slot holds a "no rule" verdict of the current xl_rgen and a hot mark.
+ */
+static void hot_flow_behind_rules(const struct xl_flow_key *k)
 {
 	struct xl_flow_key other = flow(200);
 	struct xl_rule r = {.id = 1, .action = XL_ACT_FAST};
 
+	open_bpf(XL_DET_CMS);
 	cr_assert_eq(xl_harness_add_exact(h, &other, &r), 0);
-	cfg.flags |= XL_CFG_F_RULES_EXACT | extra_flags;
+	cfg.flags |= XL_CFG_F_RULES_EXACT;
 	cr_assert_eq(xl_harness_set_cfg(h, &cfg), 0);
+	promote_on_real_clock(k);
+	send_n(k, 3, 1);
 }
 
 Test(steer_hot, rule_for_a_hot_flow_applies_at_once)
@@ -396,10 +402,7 @@ Test(steer_hot, rule_for_a_hot_flow_applies_at_once)
 	struct xl_flow_key k = flow(18);
 	struct xl_rule pass = {.id = 2, .action = XL_ACT_PASS};
 
-	open_bpf(XL_DET_CMS);
-	rules_on(0);
-	promote_on_real_clock(&k);
-	send_n(&k, 3, 1);
+	hot_flow_behind_rules(&k);
 	/* a new xl_rgen outdates the cached verdict, and the rule's verdict then outranks the
 	 * hot mark, which the flow keeps */
 	cr_assert_eq(xl_harness_add_exact(h, &k, &pass), 0);
@@ -411,10 +414,7 @@ Test(steer_hot, no_vcache_consults_the_rules_for_a_hot_flow)
 	struct xl_flow_key k = flow(19);
 	struct xl_rule pass = {.id = 3, .action = XL_ACT_PASS};
 
-	open_bpf(XL_DET_CMS);
-	rules_on(0);
-	promote_on_real_clock(&k);
-	send_n(&k, 3, 1); /* the slot now holds a "no rule" verdict of this xl_rgen */
+	hot_flow_behind_rules(&k);
 	cfg.flags |= XL_CFG_F_NO_VCACHE;
 	cr_assert_eq(xl_harness_set_cfg(h, &cfg), 0);
 	/* a rule written without bumping xl_rgen: only a lookup can see it */
