@@ -303,10 +303,13 @@ static inline struct xl_pool_cache *xl_pool_cache_create(struct xl_pool *pool, u
 }
 
 /**
- * Copies @p n object pointers: memcpy() (vectorised) from 16 on, one fixed 8-pointer copy from 8
- * on, and the rest with a plain loop kept scalar
- * (the empty asm hides the trip count, so the compiler adds no vector set-up and no overlap
- * checks that cost more than a few pointers' copy).
+ * Copies @p n object pointers: fixed 8-pointer copies (a few vector moves, each block loaded and
+ * stored before the next), then a plain loop kept scalar (the empty asm hides the trip count, so
+ * the compiler adds no vector set-up and no overlap checks that cost more than a few pointers'
+ * copy). Not memcpy(): for 16 to 32 pointers it loads the whole array before storing any of it,
+ * so one load that waits on the caller's store to an object at the same 4 KiB page offset (4K
+ * aliasing) held up the whole copy: a get/put cycle of 32 ran at half to three quarters of its
+ * usual speed for some placements of the caller's array (scripts/pool-bench.sh, README).
  */
 static inline void xl_pool_copy_ptrs(void **dst, void *const *src, unsigned int n)
 {
@@ -314,7 +317,14 @@ static inline void xl_pool_copy_ptrs(void **dst, void *const *src, unsigned int 
 
 	if (n >= 8) {
 		if (n >= 16) {
-			memcpy(dst, src, n * sizeof(void *));
+			for (; i + 8 <= n; i += 8) {
+				__builtin_memcpy(dst + i, src + i, 8 * sizeof(void *));
+				__asm__("" : "+r"(i));
+			}
+			for (; i < n; i++) {
+				dst[i] = src[i];
+				__asm__("" : "+r"(i));
+			}
 			return;
 		}
 		/* fixed size: a few vector moves, no call */
