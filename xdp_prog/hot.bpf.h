@@ -186,10 +186,9 @@ static __always_inline int xl_hot_step(const struct xl_cfg *cfg, struct xl_stats
 				       struct xl_fslot *fs, int same)
 {
 	__u32 zero = 0;
-	struct xl_win *w;
+	struct xl_win *w = bpf_map_lookup_elem(&xl_win, &zero);
 	__u64 now;
 
-	w = bpf_map_lookup_elem(&xl_win, &zero);
 	if (!w)
 		return XL_HOT_NO;
 	now = xl_now(cfg, w);

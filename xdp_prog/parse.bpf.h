@@ -58,6 +58,19 @@ static __always_inline void *xl_hdr(const struct xl_pkt *p, __u32 off, const __u
 	return h;
 }
 
+/* An IPv6 header's addresses into *key, as words: a memcpy from the byte pointer compiles to 32
+ * byte loads. */
+static __always_inline void xl_ipv6_addrs(const __u8 *ip, struct xl_flow_key *key)
+{
+	__u32 i;
+
+#pragma unroll
+	for (i = 0; i < 4; i++) {
+		key->saddr[i] = ((const __be32 *)(ip + 8))[i];
+		key->daddr[i] = ((const __be32 *)(ip + 24))[i];
+	}
+}
+
 static __always_inline int xl_parse_l4(struct xl_pkt *p, __u32 off, __u8 proto,
 				       struct xl_flow_key *key)
 {
@@ -132,12 +145,7 @@ static __always_inline int xl_parse_ipv6(struct xl_pkt *p, __u32 off, struct xl_
 		return XL_PASS_BAD_IPV6;
 	p->limit = off + 40 + plen;
 	key->family = XL_FAMILY_V6;
-	/* word loads: a memcpy from a byte pointer compiles to 32 byte loads */
-#pragma unroll
-	for (i = 0; i < 4; i++) {
-		key->saddr[i] = ((__be32 *)(ip + 8))[i];
-		key->daddr[i] = ((__be32 *)(ip + 24))[i];
-	}
+	xl_ipv6_addrs(ip, key);
 	nh = ip[6];
 	off += 40;
 
@@ -223,7 +231,7 @@ static __always_inline int xl_parse_fast4(const struct xl_pkt *p, struct xl_flow
 static __always_inline int xl_parse_fast6(const struct xl_pkt *p, struct xl_flow_key *key)
 {
 	__u8 *eth = p->data, *ip = eth + ETH_HLEN, *l4 = ip + 40;
-	__u32 plen, i;
+	__u32 plen;
 
 	if (l4 + 20 > (__u8 *)p->data_end)
 		return -1;
@@ -234,11 +242,7 @@ static __always_inline int xl_parse_fast6(const struct xl_pkt *p, struct xl_flow
 		return -1;
 	key->family = XL_FAMILY_V6;
 	key->proto = ip[6];
-#pragma unroll
-	for (i = 0; i < 4; i++) {
-		key->saddr[i] = ((__be32 *)(ip + 8))[i];
-		key->daddr[i] = ((__be32 *)(ip + 24))[i];
-	}
+	xl_ipv6_addrs(ip, key);
 	key->sport = *(__be16 *)l4;
 	key->dport = *(__be16 *)(l4 + 2);
 	return XL_PARSE_OK;
