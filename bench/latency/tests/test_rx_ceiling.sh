@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Suite 'netns': scripts/rx-ceiling.sh --quick on its own veth testbed. XDP_DROP must see at
 # least 95 % of the frames sent at the low step (a smoke test: the figures are the benchmark's),
-# never more frames than were sent, and the JSON must hold every step; its namespaces must be
-# gone afterwards; bad options fail by name.
+# no more frames than were sent (but for a few of the client kernel's own), and the JSON must
+# hold every step; its namespaces must be gone afterwards; bad options fail by name.
 # Exit 77 (meson: skipped) when not root.
 #   test_rx_ceiling.sh SOURCE_ROOT BUILD_ROOT
 set -uo pipefail
@@ -31,10 +31,12 @@ if jq -e '.rows[0] | .offered_pps == 300000 and .xdp_pps > 0 and .loss_ratio < 0
 else
 	fail "the 300k step: $(jq -c '.rows[0]' "$work/c.json" 2>/dev/null)"
 fi
-if jq -e '[.steps[] | .xdp_frames <= .sent] | all' "$work/c.json" >/dev/null 2>&1; then
-	ok "XDP never counted more frames than were sent"
+# XDP_DROP takes every frame, the client kernel's own too (IPv6 neighbour discovery, MLD): a few
+# more than lat_blast sent, never many
+if jq -e '[.steps[] | .xdp_frames <= .sent + 32] | all' "$work/c.json" >/dev/null 2>&1; then
+	ok "XDP counted no more frames than were sent (give or take the client kernel's own)"
 else
-	fail "XDP frames above sent: $(jq -c '[.steps[] | {sent, xdp_frames}]' "$work/c.json" 2>/dev/null)"
+	fail "XDP frames well above sent: $(jq -c '[.steps[] | {sent, xdp_frames}]' "$work/c.json" 2>/dev/null)"
 fi
 if grep -q '^peak [0-9]* frames/s through XDP_DROP' "$work/out"; then ok "summary line"; else fail "no summary line"; fi
 after=$(ip netns list | grep -c '^xlceil' || true)
