@@ -14,6 +14,38 @@
 #include "steer.h"
 
 /*
+ * The flow key as five 64-bit words (its struct is 8-byte aligned wherever it is compared: the
+ * stack key is declared so, map values are). may_alias: the key's fields are also written and
+ * read by name, and word and field accesses must not be reordered against each other.
+ */
+typedef __u64 __attribute__((may_alias)) xl_key_word;
+
+/*
+ * Word 0 (family, proto, sport, dport, zero pad) and an IPv4 address word (the address, then
+ * zeros), as they lie in memory. The fast parsers store keys in whole words: xl_key_eq() and
+ * the slot's key copy load words, and a load that spans several narrower stores still in flight
+ * cannot take its value from them (store-to-load forwarding fails; it waits for them to reach
+ * the cache).
+ */
+static __always_inline __u64 xl_key_word0(__u8 family, __u8 proto, __be16 sport, __be16 dport)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (__u64)family | (__u64)proto << 8 | (__u64)sport << 16 | (__u64)dport << 32;
+#else
+	return (__u64)family << 56 | (__u64)proto << 48 | (__u64)sport << 32 | (__u64)dport << 16;
+#endif
+}
+
+static __always_inline __u64 xl_key_addr4(__be32 addr)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return addr;
+#else
+	return (__u64)addr << 32;
+#endif
+}
+
+/*
  * The flow key folded to two 64-bit words: the addresses (IPv6 XOR-folded to 32 bits each) and
  * the ports, protocol and family. An IPv4 key's address words 1..3 are zero (steer.h), so they
  * are not loaded.
@@ -81,7 +113,7 @@ static __always_inline __u64 xl_flow_hash(__u64 mix)
  */
 static __always_inline int xl_key_eq(const struct xl_flow_key *a, const struct xl_flow_key *b)
 {
-	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+	const xl_key_word *x = (const xl_key_word *)a, *y = (const xl_key_word *)b;
 
 	if (b->family == XL_FAMILY_V4)
 		return !((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[3] ^ y[3]));

@@ -18,6 +18,7 @@
 #include <bpf/bpf_endian.h>
 
 #include "steer.h"
+#include "flow.bpf.h"
 
 /* Returned by xl_parse() when the frame is a fully parsed UDP/TCP packet. */
 #define XL_PARSE_OK XL_PASS_MAX
@@ -58,17 +59,16 @@ static __always_inline void *xl_hdr(const struct xl_pkt *p, __u32 off, const __u
 	return h;
 }
 
-/* An IPv6 header's addresses into *key, as words: a memcpy from the byte pointer compiles to 32
- * byte loads. */
+/* An IPv6 header's addresses into *key, as whole key words (see xl_key_word0()) */
 static __always_inline void xl_ipv6_addrs(const __u8 *ip, struct xl_flow_key *key)
 {
-	__u32 i;
+	xl_key_word *w = (xl_key_word *)key;
+	const xl_key_word *a = (const xl_key_word *)(ip + 8);
 
-#pragma unroll
-	for (i = 0; i < 4; i++) {
-		key->saddr[i] = ((const __be32 *)(ip + 8))[i];
-		key->daddr[i] = ((const __be32 *)(ip + 24))[i];
-	}
+	w[1] = a[0];
+	w[2] = a[1];
+	w[3] = a[2];
+	w[4] = a[3];
 }
 
 static __always_inline int xl_parse_l4(struct xl_pkt *p, __u32 off, __u8 proto,
@@ -198,13 +198,15 @@ static __always_inline int xl_fast_l4_ok(__u8 proto, const __u8 *l4, __u32 l4len
 
 /*
  * The common case in one bounds check: untagged IPv4 without options, not a fragment, carrying
- * UDP or TCP whose header fits. Returns XL_PARSE_OK with *key filled only when every check of
- * the general path (below) passes, which then gives the same key; anything else returns -1 and
- * leaves *key untouched, and the general path decides (and names the reason).
+ * UDP or TCP whose header fits. Returns XL_PARSE_OK with all of *key written, in whole words
+ * (xl_key_word0()), only when every check of the general path (below) passes, which then gives
+ * the same key; anything else returns -1 and leaves *key untouched, and the general path decides
+ * (and names the reason).
  */
 static __always_inline int xl_parse_fast4(const struct xl_pkt *p, struct xl_flow_key *key)
 {
 	__u8 *eth = p->data, *ip = eth + ETH_HLEN, *l4 = ip + 20;
+	xl_key_word *w = (xl_key_word *)key;
 	__u32 tot, l4len;
 
 	if (l4 + 20 > (__u8 *)p->data_end) /* the larger of the two L4 headers */
@@ -218,12 +220,11 @@ static __always_inline int xl_parse_fast4(const struct xl_pkt *p, struct xl_flow
 	l4len = tot - 20; /* bytes from the L4 header to `end` */
 	if (!xl_fast_l4_ok(ip[9], l4, l4len))
 		return -1;
-	key->family = XL_FAMILY_V4;
-	key->proto = ip[9];
-	key->saddr[0] = *(__be32 *)(ip + 12);
-	key->daddr[0] = *(__be32 *)(ip + 16);
-	key->sport = *(__be16 *)l4;
-	key->dport = *(__be16 *)(l4 + 2);
+	w[0] = xl_key_word0(XL_FAMILY_V4, ip[9], *(__be16 *)l4, *(__be16 *)(l4 + 2));
+	w[1] = xl_key_addr4(*(__be32 *)(ip + 12));
+	w[2] = 0;
+	w[3] = xl_key_addr4(*(__be32 *)(ip + 16));
+	w[4] = 0;
 	return XL_PARSE_OK;
 }
 
@@ -231,6 +232,7 @@ static __always_inline int xl_parse_fast4(const struct xl_pkt *p, struct xl_flow
 static __always_inline int xl_parse_fast6(const struct xl_pkt *p, struct xl_flow_key *key)
 {
 	__u8 *eth = p->data, *ip = eth + ETH_HLEN, *l4 = ip + 40;
+	xl_key_word *w = (xl_key_word *)key;
 	__u32 plen;
 
 	if (l4 + 20 > (__u8 *)p->data_end)
@@ -240,11 +242,8 @@ static __always_inline int xl_parse_fast6(const struct xl_pkt *p, struct xl_flow
 	plen = bpf_ntohs(*(__be16 *)(ip + 4)); /* bytes from the L4 header to `end` */
 	if (plen > p->len - ETH_HLEN - 40 || !xl_fast_l4_ok(ip[6], l4, plen))
 		return -1;
-	key->family = XL_FAMILY_V6;
-	key->proto = ip[6];
+	w[0] = xl_key_word0(XL_FAMILY_V6, ip[6], *(__be16 *)l4, *(__be16 *)(l4 + 2));
 	xl_ipv6_addrs(ip, key);
-	key->sport = *(__be16 *)l4;
-	key->dport = *(__be16 *)(l4 + 2);
 	return XL_PARSE_OK;
 }
 
