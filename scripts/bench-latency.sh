@@ -10,8 +10,11 @@
 #                    `dpdk-testpmd --forward-mode=5tswap`, which Debian 12 does not package
 # plus the cold-path tax (the kernel path with xlane attached, steering another port, against
 # nothing attached) and the round-trip breakdown of the xlane servers (client -> XDP -> worker ->
-# client, from the stamps of `xlane run --rx-stamp --handler echo-ts` and `lat_client --stamp`). Results: results/latency.json (schema: bench/latency/schema.jq), the table
-# on stdout, PNG plots in results/ (scripts/plot.sh), client logs in results/latency-log.txt.
+# client, from the stamps of `xlane run --rx-stamp --handler echo-ts` and `lat_client --stamp`),
+# and the receive-only throughput of each receiver next to the path's ceiling on the veth testbed
+# (xdp-drop: XDP_DROP in the same run, as scripts/rx-ceiling.sh measures it alone). Results:
+# results/latency.json (schema: bench/latency/schema.jq), the table on stdout, PNG plots in
+# results/ (scripts/plot.sh), client logs in results/latency-log.txt.
 #
 #   scripts/bench-latency.sh [--quick] [--build DIR] [--out DIR] [--cpus SRV,CLI] [--servers LIST]
 #                            [--rt PRIO]   run server and client SCHED_FIFO PRIO (1..99), so other
@@ -487,6 +490,7 @@ rx_now() { # name stats -> frames the receiver has counted so far (it keeps runn
 	local i
 	case "$1" in
 	xlane-*) in_srv_bpf "$xlane" stats "$srv_if" --json 2>/dev/null | jq '[.queues[].rx_packets] | add // 0' ;;
+	xdp-drop) in_srv ethtool -S "$srv_if" 2>/dev/null | awk '$1 == "rx_queue_0_xdp_drops:" { n = $2 } END { print n + 0 }' ;;
 	*) # SIGUSR1 makes lat_echo_kernel and dpdk_echo write their counts; again every 0.5 s, in
 	   # case the first one came just before a blocking receive
 		rm -f "$2"
@@ -508,6 +512,12 @@ for s in kernel-mmsg xlane-busypoll xlane-wakeup dpdk-af_xdp; do
 	esac
 	rx_list+=("$s")
 done
+# The ceiling, in the same run: xl_drop (XDP_DROP, xdp_prog/drop.bpf.o) on the server's veth, the
+# same generator and placement, counted by veth's XDP drop counter. Nothing is redirected, copied
+# or received in user space, so no AF_XDP receiver here can pass it. Veth testbed only (the
+# counter is veth's), and only next to at least one receiver.
+drop_obj=$build/xdp_prog/drop.bpf.o
+if [ ${#rx_list[@]} -gt 0 ] && [ "$real" = 0 ] && [ -s "$drop_obj" ]; then rx_list+=(xdp-drop); fi
 if [ ${#rx_list[@]} -gt 0 ]; then
 	rx_res='{}'
 	for s in "${rx_list[@]}"; do
@@ -518,14 +528,22 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 			rx_default
 			st=$tmp/rx-$s-$rep.json
 			rm -f "$st"
-			start_server "$s" "$st" "$tmp/err-rx-$s.txt" "$PORT" rxonly
-			case "$s" in
-			kernel-*) pat="rxonly echo on UDP port" ;; xlane-*) pat="xlane: ready" ;; *) pat="dpdk_echo: rxonly on port" ;;
-			esac
-			if ! wait_log "$tmp/err-rx-$s.txt" "$pat"; then
-				say "rxonly: $name did not start: $(tail -n 2 "$tmp/err-rx-$s.txt" | tr '\n' ' ')"
-				stop_server
-				continue
+			if [ "$s" = xdp-drop ]; then
+				echo "ip -n $srv_ns link set dev $srv_if xdpdrv obj $drop_obj sec xdp" >"$tmp/cmd-$s"
+				if ! ip -n "$srv_ns" link set dev "$srv_if" xdpdrv obj "$drop_obj" sec xdp 2>"$tmp/err-rx-$s.txt"; then
+					say "rxonly: $name: cannot attach $drop_obj: $(tail -n 2 "$tmp/err-rx-$s.txt" | tr '\n' ' ')"
+					continue
+				fi
+			else
+				start_server "$s" "$st" "$tmp/err-rx-$s.txt" "$PORT" rxonly
+				case "$s" in
+				kernel-*) pat="rxonly echo on UDP port" ;; xlane-*) pat="xlane: ready" ;; *) pat="dpdk_echo: rxonly on port" ;;
+				esac
+				if ! wait_log "$tmp/err-rx-$s.txt" "$pat"; then
+					say "rxonly: $name did not start: $(tail -n 2 "$tmp/err-rx-$s.txt" | tr '\n' ' ')"
+					stop_server
+					continue
+				fi
 			fi
 			steer=$(rx_on_server)
 			steps='[]'
@@ -542,8 +560,12 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 				sleep 0.3 # what is in flight lands and is counted
 				after=$(rx_now "$s" "$st")
 				[ -s "$bj" ] || continue
+				# XDP_DROP also takes the client kernel's own few frames (neighbour discovery):
+				# the ceiling counts at most what was sent
 				steps=$(jq -c --arg before "$before" --arg after "$after" --arg rate "$rate" --slurpfile g "$bj" \
-					'(($after | tonumber) - ($before | tonumber)) as $rx
+					--argjson cap "$([ "$s" = xdp-drop ] && echo true || echo false)" \
+					'(($after | tonumber) - ($before | tonumber)
+					  | if $cap then [., $g[0].sent] | min else . end) as $rx
 					 | . + [{offered_pps: ($rate | tonumber), generator: $g[0].generator, sent: $g[0].sent,
 					         seconds: $g[0].seconds, sent_pps: $g[0].sent_pps, received: $rx,
 					         device_drops: ($g[0].device_drops // null),
@@ -551,7 +573,11 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 					         loss_ratio: (if $g[0].sent > 0 then 1 - $rx / $g[0].sent else 0 end)}]' \
 					<<<"$steps" 2>/dev/null || echo "$steps")
 			done
-			stop_server
+			if [ "$s" = xdp-drop ]; then
+				ip -n "$srv_ns" link set dev "$srv_if" xdpdrv off 2>/dev/null || true
+			else
+				stop_server
+			fi
 			rx_default
 			# the run: its peak step (most received per second), and the highest rate it
 			# took with less than 0.1 % loss
@@ -577,7 +603,9 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 		  ratios: {"xlane-busypoll/dpdk": ratio("xlane-busypoll-rxonly"; "dpdk-af_xdp-rxonly"),
 		           "xlane-busypoll/kernel-recvmmsg": ratio("xlane-busypoll-rxonly"; "kernel-recvmmsg-rxonly"),
 		           "xlane-wakeup/dpdk": ratio("xlane-wakeup-rxonly"; "dpdk-af_xdp-rxonly"),
-		           "xlane-wakeup/kernel-recvmmsg": ratio("xlane-wakeup-rxonly"; "kernel-recvmmsg-rxonly")}}')
+		           "xlane-wakeup/kernel-recvmmsg": ratio("xlane-wakeup-rxonly"; "kernel-recvmmsg-rxonly"),
+		           "xlane-busypoll/xdp-drop": ratio("xlane-busypoll-rxonly"; "xdp-drop-rxonly"),
+		           "dpdk/xdp-drop": ratio("dpdk-af_xdp-rxonly"; "xdp-drop-rxonly")}}')
 fi
 
 # ---- results -------------------------------------------------------------------------------------------

@@ -98,6 +98,11 @@ problems=$(jq -r '.receive_only as $r | if $r.skipped then "skipped: \($r.skippe
 	                    elif .received > .sent then "\($k): received \(.received) > sent \(.sent)" else empty end)) end' "$json")
 [ -z "$problems" ] || bad "receive-only: $problems"
 grep -q "receive-only throughput" "$out/stdout.txt" || bad "stdout has no receive-only throughput"
+# the ceiling (XDP_DROP) ran in the same run, on the testbed, and is in the ratios
+jq -e '.receive_only.receivers["xdp-drop-rxonly"].runs | length > 0' "$json" >/dev/null ||
+	bad "receive-only: no xdp-drop ceiling run"
+jq -e '.receive_only.ratios | has("xlane-busypoll/xdp-drop") and has("dpdk/xdp-drop")' "$json" >/dev/null ||
+	bad "receive-only: no ratios to the xdp-drop ceiling: $(jq -c .receive_only.ratios "$json")"
 # the default generator is lat_blast's AF_XDP engine; every run says which one sent its load
 jq -e '.receive_only.generator | test("AF_XDP TX")' "$json" >/dev/null ||
 	bad "receive-only generator is not the AF_XDP one: $(jq -c .receive_only.generator "$json")"
