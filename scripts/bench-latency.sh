@@ -520,10 +520,14 @@ drop_obj=$build/xdp_prog/drop.bpf.o
 if [ ${#rx_list[@]} -gt 0 ] && [ "$real" = 0 ] && [ -s "$drop_obj" ]; then rx_list+=(xdp-drop); fi
 if [ ${#rx_list[@]} -gt 0 ]; then
 	rx_res='{}'
-	for s in "${rx_list[@]}"; do
-		name=${s/kernel-mmsg/kernel-recvmmsg}-rxonly
-		runs='[]' steer=
-		for rep in $(seq "$RX_REPEAT"); do
+	declare -A rx_runs=() rx_steer=()
+	for s in "${rx_list[@]}"; do rx_runs[$s]='[]' rx_steer[$s]=; done
+	# Repetitions interleave the receivers (rep 1 of each, then rep 2 of each, ...): this VM's
+	# state moves within minutes (XDP_DROP's ceiling went from 1.2 M/s to 3.0 M/s between two
+	# repetitions of one run), and interleaving spreads that over every receiver alike.
+	for rep in $(seq "$RX_REPEAT"); do
+		for s in "${rx_list[@]}"; do
+			name=${s/kernel-mmsg/kernel-recvmmsg}-rxonly
 			testbed_alive
 			rx_default
 			st=$tmp/rx-$s-$rep.json
@@ -546,6 +550,7 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 				fi
 			fi
 			steer=$(rx_on_server)
+			rx_steer[$s]=$steer
 			steps='[]'
 			for rate in ${RX_RATES//,/ }; do
 				before=$(rx_now "$s" "$st")
@@ -581,13 +586,17 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 			rx_default
 			# the run: its peak step (most received per second), and the highest rate it
 			# took with less than 0.1 % loss
-			runs=$(jq -c --argjson steps "$steps" \
+			rx_runs[$s]=$(jq -c --argjson steps "$steps" \
 				'if ($steps | length) == 0 then . else
 				 ($steps | max_by(.rx_pps)) as $p
 				 | . + [$p + {generator_limited: ($p.received >= 0.95 * $p.sent),
 				             max_lossfree_pps: ([$steps[] | select(.loss_ratio < 0.001) | .sent_pps] | max),
-				             steps: $steps}] end' <<<"$runs")
+				             steps: $steps}] end' <<<"${rx_runs[$s]}")
 		done
+	done
+	for s in "${rx_list[@]}"; do
+		name=${s/kernel-mmsg/kernel-recvmmsg}-rxonly
+		runs=${rx_runs[$s]} steer=${rx_steer[$s]}
 		rx_res=$(jq -c --arg n "$name" --argjson runs "$runs" --arg steer "$steer" --arg cmd "$(cat "$tmp/cmd-$s" 2>/dev/null)" \
 			'.[$n] = {command: $cmd, rx_placement: $steer, runs: $runs,
 			          rx_pps: ($runs | map(.rx_pps) | sort | if length > 0 then {median: .[(length - 1) / 2 | floor], min: .[0], max: .[-1]} else null end),
