@@ -198,10 +198,11 @@ static __always_inline int xl_fast_l4_ok(__u8 proto, const __u8 *l4, __u32 l4len
 
 /*
  * The common case in one bounds check: untagged IPv4 without options, not a fragment, carrying
- * UDP or TCP whose header fits. Returns XL_PARSE_OK with all of *key written, in whole words
- * (xl_key_word0()), only when every check of the general path (below) passes, which then gives
- * the same key; anything else returns -1 and leaves *key untouched, and the general path decides
- * (and names the reason).
+ * UDP or TCP whose header fits. Returns XL_PARSE_OK with *key filled, in whole words
+ * (xl_key_word0(); words 2 and 4 stay as the caller zeroed them, as for the general path), only
+ * when every check of the general path (below) passes, which then gives the same key; anything
+ * else returns -1 and leaves *key untouched, and the general path decides (and names the
+ * reason).
  */
 static __always_inline int xl_parse_fast4(const struct xl_pkt *p, struct xl_flow_key *key)
 {
@@ -222,9 +223,7 @@ static __always_inline int xl_parse_fast4(const struct xl_pkt *p, struct xl_flow
 		return -1;
 	w[0] = xl_key_word0(XL_FAMILY_V4, ip[9], *(__be16 *)l4, *(__be16 *)(l4 + 2));
 	w[1] = xl_key_addr4(*(__be32 *)(ip + 12));
-	w[2] = 0;
 	w[3] = xl_key_addr4(*(__be32 *)(ip + 16));
-	w[4] = 0;
 	return XL_PARSE_OK;
 }
 
