@@ -21,7 +21,9 @@
 #                                          load on a shared machine cannot deschedule them (the
 #                                          kernel's RT throttling still leaves 5 % to everything else)
 #                            [--nice N]    run server and client at nice N (-20..19): a milder way to
-#                                          keep other load from descheduling them
+#                                          keep other load from descheduling them; the NAPI thread
+#                                          of the receive-only runs gets N too, and below 0
+#                                          xlane-wakeup and DPDK also run with it at nice 0
 #                            [--generator xsk|sendmmsg]  the receive-only load: lat_blast on an
 #                                          AF_XDP TX socket (default; falls back to sendmmsg when
 #                                          it cannot start) or on a kernel UDP socket
@@ -155,8 +157,8 @@ srv_mask=$(printf '%x' $((1 << srv_cpu)))
 rx_default() {
 	in_srv sh -c "echo 0 > /sys/class/net/$srv_if/queues/rx-0/rps_cpus; echo 0 > /sys/class/net/$srv_if/threaded" 2>/dev/null || true
 }
-rx_on_server() { # prints what it obtained
-	local what=() pid
+rx_on_server() { # [napi-nice] -> prints what it obtained (napi-nice: the NAPI thread's nice; default: the server's)
+	local what=() pid knice=${1:-$nice}
 	if in_srv sh -c "echo $srv_mask > /sys/class/net/$srv_if/queues/rx-0/rps_cpus" 2>/dev/null; then
 		what+=("RPS rx-0 -> cpu$srv_cpu")
 	else
@@ -167,11 +169,11 @@ rx_on_server() { # prints what it obtained
 		local pat="napi/$srv_if-"
 		for pid in $(pgrep "^${pat:0:15}" || true); do # kernel threads: comm is cut at 15 chars
 			taskset -pc "$srv_cpu" "$pid" >/dev/null && n=$((n + 1))
-			# the kthread shares the CPU with the server: give it the server's weight, or a
-			# spinning server at a better nice value starves the receive path it depends on
-			if [ "$nice" != 0 ]; then renice -n "$nice" -p "$pid" >/dev/null || true; fi
+			# the kthread shares the CPU with the server: by default it gets the server's weight,
+			# or a spinning server at a better nice value starves the receive path it depends on
+			renice -n "$knice" -p "$pid" >/dev/null || true
 		done
-		what+=("threaded NAPI on, $n napi kthread(s) pinned to cpu$srv_cpu at nice $nice")
+		what+=("threaded NAPI on, $n napi kthread(s) pinned to cpu$srv_cpu at nice $knice")
 	else
 		what+=("threaded NAPI not available (no NAPI instance: no XDP program attached)")
 	fi
@@ -518,6 +520,19 @@ done
 # counter is veth's), and only next to at least one receiver.
 drop_obj=$build/xdp_prog/drop.bpf.o
 if [ ${#rx_list[@]} -gt 0 ] && [ "$real" = 0 ] && [ -s "$drop_obj" ]; then rx_list+=(xdp-drop); fi
+# With --nice below 0 the NAPI thread gets the server's nice (rx_on_server). A receiver that spins
+# needs that: at the kernel's default (nice 0, below the server) the thread starves behind it. A
+# receiver that sleeps when idle does best with the default instead: woken, it preempts the
+# thread, drains its ring and sleeps again, where at equal weight the thread keeps the CPU while
+# the RX ring overflows (1.5 M/s offered at nice -20: xlane need_wakeup received 1.04 M/s against
+# 0.45 M/s). So xlane-wakeup runs in both placements, and so does DPDK, so that the comparator
+# also gets its best; a variant is NAME@napi-nice0, and each receiver's best placement enters
+# the "best" ratios.
+if [ "$nice" -lt 0 ] && [ "$rt" = 0 ]; then
+	for s in "${rx_list[@]}"; do
+		case "$s" in xlane-wakeup | dpdk-af_xdp) rx_list+=("$s@napi-nice0") ;; esac
+	done
+fi
 if [ ${#rx_list[@]} -gt 0 ]; then
 	rx_res='{}'
 	declare -A rx_runs=() rx_steer=()
@@ -527,20 +542,23 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 	# repetitions of one run), and interleaving spreads that over every receiver alike.
 	for rep in $(seq "$RX_REPEAT"); do
 		for s in "${rx_list[@]}"; do
-			name=${s/kernel-mmsg/kernel-recvmmsg}-rxonly
+			base=${s%@*} var= knice=$nice
+			if [[ "$s" == *@* ]]; then var=${s#*@} knice=0; fi
+			name=${base/kernel-mmsg/kernel-recvmmsg}-rxonly${var:+-$var}
 			testbed_alive
 			rx_default
 			st=$tmp/rx-$s-$rep.json
 			rm -f "$st"
-			if [ "$s" = xdp-drop ]; then
+			if [ "$base" = xdp-drop ]; then
 				echo "ip -n $srv_ns link set dev $srv_if xdpdrv obj $drop_obj sec xdp" >"$tmp/cmd-$s"
 				if ! ip -n "$srv_ns" link set dev "$srv_if" xdpdrv obj "$drop_obj" sec xdp 2>"$tmp/err-rx-$s.txt"; then
 					say "rxonly: $name: cannot attach $drop_obj: $(tail -n 2 "$tmp/err-rx-$s.txt" | tr '\n' ' ')"
 					continue
 				fi
 			else
-				start_server "$s" "$st" "$tmp/err-rx-$s.txt" "$PORT" rxonly
-				case "$s" in
+				start_server "$base" "$st" "$tmp/err-rx-$s.txt" "$PORT" rxonly
+				cp "$tmp/cmd-$base" "$tmp/cmd-$s" 2>/dev/null || true
+				case "$base" in
 				kernel-*) pat="rxonly echo on UDP port" ;; xlane-*) pat="xlane: ready" ;; *) pat="dpdk_echo: rxonly on port" ;;
 				esac
 				if ! wait_log "$tmp/err-rx-$s.txt" "$pat"; then
@@ -549,11 +567,11 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 					continue
 				fi
 			fi
-			steer=$(rx_on_server)
+			steer=$(rx_on_server "$knice")
 			rx_steer[$s]=$steer
 			steps='[]'
 			for rate in ${RX_RATES//,/ }; do
-				before=$(rx_now "$s" "$st")
+				before=$(rx_now "$base" "$st")
 				say "rxonly: $name rep $rep/$RX_REPEAT: lat_blast ($rx_gen) at $rate/s for ${RX_DUR}s (receive work: $steer)"
 				bj=$tmp/blast-$s-$rep-$rate.json
 				blast_step "$rate" "$bj"
@@ -563,12 +581,12 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 					blast_step "$rate" "$bj"
 				fi
 				sleep 0.3 # what is in flight lands and is counted
-				after=$(rx_now "$s" "$st")
+				after=$(rx_now "$base" "$st")
 				[ -s "$bj" ] || continue
 				# XDP_DROP also takes the client kernel's own few frames (neighbour discovery):
 				# the ceiling counts at most what was sent
 				steps=$(jq -c --arg before "$before" --arg after "$after" --arg rate "$rate" --slurpfile g "$bj" \
-					--argjson cap "$([ "$s" = xdp-drop ] && echo true || echo false)" \
+					--argjson cap "$([ "$base" = xdp-drop ] && echo true || echo false)" \
 					'(($after | tonumber) - ($before | tonumber)
 					  | if $cap then [., $g[0].sent] | min else . end) as $rx
 					 | . + [{offered_pps: ($rate | tonumber), generator: $g[0].generator, sent: $g[0].sent,
@@ -578,7 +596,7 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 					         loss_ratio: (if $g[0].sent > 0 then 1 - $rx / $g[0].sent else 0 end)}]' \
 					<<<"$steps" 2>/dev/null || echo "$steps")
 			done
-			if [ "$s" = xdp-drop ]; then
+			if [ "$base" = xdp-drop ]; then
 				ip -n "$srv_ns" link set dev "$srv_if" xdpdrv off 2>/dev/null || true
 			else
 				stop_server
@@ -595,7 +613,9 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 		done
 	done
 	for s in "${rx_list[@]}"; do
-		name=${s/kernel-mmsg/kernel-recvmmsg}-rxonly
+		base=${s%@*} var=
+		[[ "$s" != *@* ]] || var=${s#*@}
+		name=${base/kernel-mmsg/kernel-recvmmsg}-rxonly${var:+-$var}
 		runs=${rx_runs[$s]} steer=${rx_steer[$s]}
 		rx_res=$(jq -c --arg n "$name" --argjson runs "$runs" --arg steer "$steer" --arg cmd "$(cat "$tmp/cmd-$s" 2>/dev/null)" \
 			'.[$n] = {command: $cmd, rx_placement: $steer, runs: $runs,
@@ -614,7 +634,13 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 		           "xlane-wakeup/dpdk": ratio("xlane-wakeup-rxonly"; "dpdk-af_xdp-rxonly"),
 		           "xlane-wakeup/kernel-recvmmsg": ratio("xlane-wakeup-rxonly"; "kernel-recvmmsg-rxonly"),
 		           "xlane-busypoll/xdp-drop": ratio("xlane-busypoll-rxonly"; "xdp-drop-rxonly"),
-		           "dpdk/xdp-drop": ratio("dpdk-af_xdp-rxonly"; "xdp-drop-rxonly")}}')
+		           "dpdk/xdp-drop": ratio("dpdk-af_xdp-rxonly"; "xdp-drop-rxonly")},
+		  best: (def top($p): [$r | to_entries[] | select(.key | startswith($p)) | select(.value.rx_pps != null)
+		                       | {receiver: .key, rx_pps: .value.rx_pps.median}] | max_by(.rx_pps);
+		         top("xlane-") as $x | top("dpdk-") as $d | top("kernel-recvmmsg-") as $k
+		         | {xlane: $x, dpdk: $d, "kernel-recvmmsg": $k,
+		            "xlane/dpdk": (if $x and $d then $x.rx_pps / $d.rx_pps else null end),
+		            "xlane/kernel-recvmmsg": (if $x and $k then $x.rx_pps / $k.rx_pps else null end)})}')
 fi
 
 # ---- results -------------------------------------------------------------------------------------------

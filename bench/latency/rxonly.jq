@@ -14,5 +14,8 @@ else
          + (if (.value.runs | map(select(.generator_limited)) | length) > 0
             then " (best step took >= 95 % of what was sent in \(.value.runs | map(select(.generator_limited)) | length) run(s): the ceiling lies between that rate and the next step)"
             else "" end) end)),
-    "  ratios (best receive rate): " + ($r.ratios | to_entries | map("\(.key) \(.value | x)") | join(", "))
+    "  ratios (best receive rate): " + ($r.ratios | to_entries | map("\(.key) \(.value | x)") | join(", ")),
+    "  each receiver at its best placement: " + ([$r.best | to_entries[] | select(.value | type == "object")
+      | "\(.key) \(.value.receiver) \(.value.rx_pps | k)/s"] | join(", "))
+      + "; xlane/dpdk \($r.best["xlane/dpdk"] | x), xlane/kernel-recvmmsg \($r.best["xlane/kernel-recvmmsg"] | x)"
 end

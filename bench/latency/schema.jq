@@ -105,6 +105,7 @@ def check_results:
   + (. as $doc | .receive_only as $ro
      | if ($ro | type) != "object" or $ro.skipped != null then [] else
          t(["receive_only", "generator"]; "string") + t(["receive_only", "receivers"]; "object")
+         + t(["receive_only", "best"]; "object")
          + ([($ro.receivers // {}) | keys[] as $k | range(0; $ro.receivers[$k].runs | length) as $i
              | ["receive_only", "receivers", $k, "runs", $i] as $p
              | $doc | t($p + ["generator"]; "string") + t($p + ["received"]; "number")

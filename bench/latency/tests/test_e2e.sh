@@ -21,7 +21,8 @@ out=$(mktemp -d /tmp/xl-lat-e2e.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
 start=$SECONDS
-"$src/scripts/bench-latency.sh" --quick --build "$build" --out "$out" >"$out/stdout.txt" &
+# --nice -5: below 0, so xlane-wakeup and DPDK also run with the NAPI thread at nice 0
+"$src/scripts/bench-latency.sh" --quick --build "$build" --out "$out" --nice -5 >"$out/stdout.txt" &
 run_pid=$!
 wait $run_pid
 took=$((SECONDS - start))
@@ -103,6 +104,18 @@ jq -e '.receive_only.receivers["xdp-drop-rxonly"].runs | length > 0' "$json" >/d
 	bad "receive-only: no xdp-drop ceiling run"
 jq -e '.receive_only.ratios | has("xlane-busypoll/xdp-drop") and has("dpdk/xdp-drop")' "$json" >/dev/null ||
 	bad "receive-only: no ratios to the xdp-drop ceiling: $(jq -c .receive_only.ratios "$json")"
+# both NAPI placements (thread at the server's nice, and at nice 0), each with what it got, and
+# each receiver's best placement in the "best" ratios
+for v in xlane-wakeup-rxonly-napi-nice0 dpdk-af_xdp-rxonly-napi-nice0; do
+	jq -e --arg v "$v" '.receive_only.receivers[$v] | (.runs | length > 0) and (.rx_placement | test("at nice 0"))' \
+		"$json" >/dev/null || bad "receive-only: no $v run with the NAPI thread at nice 0"
+done
+jq -e '.receive_only.receivers["xlane-wakeup-rxonly"].rx_placement | test("at nice -5")' "$json" >/dev/null ||
+	bad "receive-only: xlane-wakeup-rxonly did not run with the NAPI thread at the server's nice"
+jq -e '.receive_only.best as $b | ($b.xlane.receiver | startswith("xlane-")) and ($b.dpdk.receiver | startswith("dpdk-"))
+	and ($b["xlane/dpdk"] == $b.xlane.rx_pps / $b.dpdk.rx_pps)' "$json" >/dev/null ||
+	bad "receive-only: best placements/ratios wrong: $(jq -c .receive_only.best "$json")"
+grep -q "each receiver at its best placement" "$out/stdout.txt" || bad "stdout has no best-placement line"
 # the default generator is lat_blast's AF_XDP engine; every run says which one sent its load
 jq -e '.receive_only.generator | test("AF_XDP TX")' "$json" >/dev/null ||
 	bad "receive-only generator is not the AF_XDP one: $(jq -c .receive_only.generator "$json")"
