@@ -36,6 +36,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
+cmdline="scripts/bench-latency.sh${*:+ $*}" # recorded in the JSON before the options are shifted away
 
 quick=0 build= out=results cpus=0,1 servers=all rt=0 nice=0 rx_gen=xsk
 srv_if= cli_if= srv_ns= cli_ns= srv_ip= srv_ip6= real=0
@@ -647,7 +648,7 @@ fi
 shopt -s nullglob
 srv_files=()
 for s in "${list[@]}"; do [ -e "$tmp/server-$s.json" ] && srv_files+=("$tmp/server-$s.json"); done
-jq -n --arg cmd "scripts/bench-latency.sh $*" --argjson quick "$([ "$quick" = 1 ] && echo true || echo false)" \
+jq -n --arg cmd "$cmdline" --argjson quick "$([ "$quick" = 1 ] && echo true || echo false)" \
 	--slurpfile fp "$tmp/fingerprint.json" --argjson skipped "$skipped" --argjson tax "$tax" \
 	--argjson breakdown "$breakdown" --argjson rxonly "$rxonly" \
 	--argjson cfg "$(jq -n --arg r "$REPEAT" --arg d "$DUR" --arg w "$WARM" --arg rates "$SWEEP_RATES" \

@@ -13,7 +13,9 @@ else
          "\($p.median | k) [\($p.min | k)-\($p.max | k)] at offered \(.value.runs | map(.offered_pps) | med | k)/s (sent \(.value.runs | map(.sent_pps) | med | k)/s); under 0.1 % loss up to \(if ($l.median // 0) > 0 then ($l.median | k) + "/s" else "none of the rates" end)"
          + (if (.value.runs | map(select(.generator_limited)) | length) > 0
             then " (best step took >= 95 % of what was sent in \(.value.runs | map(select(.generator_limited)) | length) run(s): the ceiling lies between that rate and the next step)"
-            else "" end) end)),
+            else "" end)
+         + (.value.runs | map(.steps | max_by(.offered_pps)) as $top
+            | if ($top | length) > 0 then "; at the top step (\($top | map(.offered_pps) | med | k)/s offered) \($top | map(.rx_pps) | med | k)/s" else "" end) end)),
     "  ratios (best receive rate): " + ($r.ratios | to_entries | map("\(.key) \(.value | x)") | join(", ")),
     "  each receiver at its best placement: " + ([$r.best | to_entries[] | select(.value | type == "object")
       | "\(.key) \(.value.receiver) \(.value.rx_pps | k)/s"] | join(", "))

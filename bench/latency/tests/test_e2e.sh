@@ -116,6 +116,10 @@ jq -e '.receive_only.best as $b | ($b.xlane.receiver | startswith("xlane-")) and
 	and ($b["xlane/dpdk"] == $b.xlane.rx_pps / $b.dpdk.rx_pps)' "$json" >/dev/null ||
 	bad "receive-only: best placements/ratios wrong: $(jq -c .receive_only.best "$json")"
 grep -q "each receiver at its best placement" "$out/stdout.txt" || bad "stdout has no best-placement line"
+# the JSON records the command line it was run with, options included
+jq -e --arg o "$out" '.command | startswith("scripts/bench-latency.sh --quick ") and contains("--out \($o) --nice -5")' \
+	"$json" >/dev/null || bad "command not recorded with its options: $(jq -c .command "$json")"
+grep -q "at the top step" "$out/stdout.txt" || bad "stdout has no receive rate at the top (overload) step"
 # the default generator is lat_blast's AF_XDP engine; every run says which one sent its load
 jq -e '.receive_only.generator | test("AF_XDP TX")' "$json" >/dev/null ||
 	bad "receive-only generator is not the AF_XDP one: $(jq -c .receive_only.generator "$json")"
