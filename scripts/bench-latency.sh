@@ -81,10 +81,10 @@ done
 # ---- parameters: --quick keeps the whole run well under a minute (CI) -------------------------
 if [ "$quick" = 1 ]; then
 	REPEAT=3 DUR=0.2 WARM=0.1 V6_REPEAT=1 SWEEP_RATES=5000,20000 STEP=0.1 TPUT_REPEAT=1
-	TPUT_START=20000 TPUT_MAX=400000 DRAIN=50 TAX_REPEAT=1 BD_SIZE=72 RX_REPEAT=1 RX_DUR=0.3 RX_RATES=300000,3000000
+	TPUT_START=20000 TPUT_MAX=400000 DRAIN=50 TAX_REPEAT=1 BD_SIZE=72 RX_REPEAT=1 RX_DUR=0.2 RX_SETTLE=0.2 RX_RATES=300000,3000000
 else
 	REPEAT=3 DUR=3 WARM=1 V6_REPEAT=3 SWEEP_RATES=5000,10000,25000,50000,100000,150000,200000,300000
-	STEP=0.5 TPUT_REPEAT=3 TPUT_START=20000 TPUT_MAX=4000000 DRAIN=200 TAX_REPEAT=3 BD_SIZE=72 RX_REPEAT=3 RX_DUR=1
+	STEP=0.5 TPUT_REPEAT=3 TPUT_START=20000 TPUT_MAX=4000000 DRAIN=200 TAX_REPEAT=3 BD_SIZE=72 RX_REPEAT=3 RX_DUR=1 RX_SETTLE=0.3
 	RX_RATES=250000,500000,750000,1000000,1500000,2000000,3000000
 fi
 # no server outlives this, whatever happens to the script
@@ -581,7 +581,7 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 					rx_gen=sendmmsg
 					blast_step "$rate" "$bj"
 				fi
-				sleep 0.3 # what is in flight lands and is counted
+				sleep "$RX_SETTLE" # what is in flight lands and is counted
 				after=$(rx_now "$base" "$st")
 				[ -s "$bj" ] || continue
 				# XDP_DROP also takes the client kernel's own few frames (neighbour discovery):
