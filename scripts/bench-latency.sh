@@ -534,6 +534,12 @@ if [ "$nice" -lt 0 ] && [ "$rt" = 0 ]; then
 		case "$s" in xlane-wakeup | dpdk-af_xdp) rx_list+=("$s@napi-nice0") ;; esac
 	done
 fi
+rx_parse() { # entry -> base (the server), knice (its NAPI thread's nice), name (its JSON key)
+	base=${1%@*} knice=$nice
+	local var=
+	if [[ "$1" == *@* ]]; then var=${1#*@} knice=0; fi
+	name=${base/kernel-mmsg/kernel-recvmmsg}-rxonly${var:+-$var}
+}
 if [ ${#rx_list[@]} -gt 0 ]; then
 	rx_res='{}'
 	declare -A rx_runs=() rx_steer=()
@@ -543,9 +549,7 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 	# repetitions of one run), and interleaving spreads that over every receiver alike.
 	for rep in $(seq "$RX_REPEAT"); do
 		for s in "${rx_list[@]}"; do
-			base=${s%@*} var= knice=$nice
-			if [[ "$s" == *@* ]]; then var=${s#*@} knice=0; fi
-			name=${base/kernel-mmsg/kernel-recvmmsg}-rxonly${var:+-$var}
+			rx_parse "$s"
 			testbed_alive
 			rx_default
 			st=$tmp/rx-$s-$rep.json
@@ -558,7 +562,7 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 				fi
 			else
 				start_server "$base" "$st" "$tmp/err-rx-$s.txt" "$PORT" rxonly
-				cp "$tmp/cmd-$base" "$tmp/cmd-$s" 2>/dev/null || true
+				[ "$s" = "$base" ] || cp "$tmp/cmd-$base" "$tmp/cmd-$s"
 				case "$base" in
 				kernel-*) pat="rxonly echo on UDP port" ;; xlane-*) pat="xlane: ready" ;; *) pat="dpdk_echo: rxonly on port" ;;
 				esac
@@ -614,9 +618,7 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 		done
 	done
 	for s in "${rx_list[@]}"; do
-		base=${s%@*} var=
-		[[ "$s" != *@* ]] || var=${s#*@}
-		name=${base/kernel-mmsg/kernel-recvmmsg}-rxonly${var:+-$var}
+		rx_parse "$s"
 		runs=${rx_runs[$s]} steer=${rx_steer[$s]}
 		rx_res=$(jq -c --arg n "$name" --argjson runs "$runs" --arg steer "$steer" --arg cmd "$(cat "$tmp/cmd-$s" 2>/dev/null)" \
 			'.[$n] = {command: $cmd, rx_placement: $steer, runs: $runs,
