@@ -83,7 +83,7 @@ static __always_inline int xl_promote(struct xl_stats *st, const struct xl_flow_
  */
 static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats *st,
 				      const struct xl_flow_key *key, __u32 len,
-				      const struct xl_win *w, __u64 now, __u64 mix,
+				      const struct xl_win *w, __u64 now,
 				      struct xl_fslot *fs, int same)
 {
 	struct xl_cms_cell *c0, *c1;
@@ -100,7 +100,7 @@ static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats 
 		fs->hot_tick = (__u32)bpf_jiffies64();
 		return XL_HOT_YES;
 	}
-	h = xl_flow_hash(mix);
+	h = xl_flow_hash(xl_flow_mix(key, cfg->hash_seed));
 	i0 = h & (XL_CMS_WIDTH - 1);
 	i1 = XL_CMS_WIDTH + ((h >> 16) & (XL_CMS_WIDTH - 1));
 	c0 = bpf_map_lookup_elem(&xl_cms, &i0);
@@ -179,10 +179,9 @@ static __always_inline int xl_hot_lru(const struct xl_cfg *cfg, struct xl_stats 
 	return xl_promote(st, key, now, c->pkts, c->bytes);
 }
 
-/* mix: xl_flow_mix(key, cfg->hash_seed); fs, same: the flow's slot in xl_flowc (or NULL) and
- * whether it holds this flow */
+/* fs, same: the flow's slot in xl_flowc (or NULL) and whether it holds this flow */
 static __always_inline int xl_hot_step(const struct xl_cfg *cfg, struct xl_stats *st,
-				       const struct xl_flow_key *key, __u32 len, __u64 mix,
+				       const struct xl_flow_key *key, __u32 len,
 				       struct xl_fslot *fs, int same)
 {
 	__u32 zero = 0;
@@ -195,7 +194,7 @@ static __always_inline int xl_hot_step(const struct xl_cfg *cfg, struct xl_stats
 	xl_window(cfg, w, now);
 	if (cfg->detector == XL_DET_LRU)
 		return xl_hot_lru(cfg, st, key, len, w, now);
-	return xl_hot_cms(cfg, st, key, len, w, now, mix, fs, same);
+	return xl_hot_cms(cfg, st, key, len, w, now, fs, same);
 }
 
 #endif /* XL_HOT_BPF_H */

@@ -11,12 +11,12 @@
 
 #include "steer.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct xl_cfg);
-} xl_cfg SEC(".maps");
+/*
+ * xl_cfg and xl_rgen are global data: libbpf makes each custom section a one-entry, mmap()able
+ * ARRAY map (kernel name ".data.xl_cfg", ".data.xl_rgen"; pinned as xl_cfg and xl_rgen, see
+ * steer.h), and the program reads them at a fixed address, with no map lookup per packet.
+ */
+struct xl_cfg xl_cfg SEC(".data.xl_cfg") = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -97,13 +97,13 @@ struct {
 	__type(value, struct xl_lru_cnt);
 } xl_lrudet SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__type(key, __u32);
-	__type(value, __u64);
-} xl_rgen SEC(".maps");
+/* Read it with xl_rgen_now(): user space increments it while the program runs. */
+__u64 xl_rgen SEC(".data.xl_rgen") = 0;
+
+static __always_inline __u64 xl_rgen_now(void)
+{
+	return *(volatile __u64 *)&xl_rgen;
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

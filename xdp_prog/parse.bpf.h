@@ -253,12 +253,13 @@ static __always_inline int xl_parse_fast6(const struct xl_pkt *p, struct xl_flow
  */
 static __always_inline int xl_parse(struct xl_pkt *p, struct xl_flow_key *key)
 {
-	__u16 *eth = xl_hdr(p, 0, ETH_HLEN);
 	__u32 off = ETH_HLEN, i;
+	__u16 *eth;
 	__be16 type;
 
 	if (xl_parse_fast4(p, key) == XL_PARSE_OK || xl_parse_fast6(p, key) == XL_PARSE_OK)
 		return XL_PARSE_OK;
+	eth = xl_hdr(p, 0, ETH_HLEN);
 	if (!eth)
 		return XL_PASS_TRUNCATED;
 	type = eth[6];

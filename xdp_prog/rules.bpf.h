@@ -109,16 +109,16 @@ static __always_inline struct xl_decision
 xl_rules_decide(__u32 flags, const struct xl_flow_key *key, struct xl_fslot *fs)
 {
 	struct xl_decision d;
-	__u32 rflags = flags & XL_CFG_F_RULES_ALL, zero = 0;
-	__u64 *genp = bpf_map_lookup_elem(&xl_rgen, &zero), gen;
+	__u32 rflags = flags & XL_CFG_F_RULES_ALL;
+	__u64 gen;
 	int same;
 
-	if ((flags & XL_CFG_F_NO_VCACHE) || !fs || !genp) {
+	if ((flags & XL_CFG_F_NO_VCACHE) || !fs) {
 		d = xl_decide(flags, key);
 		d.same = fs && xl_key_eq(&fs->key, key);
 		return d;
 	}
-	gen = *(volatile __u64 *)genp; /* before the lookups: see steer.h */
+	gen = xl_rgen_now(); /* before the lookups: see steer.h */
 	if (fs->gen == gen && fs->rflags == rflags && xl_key_eq(&fs->key, key)) {
 		d.matched = fs->matched;
 		d.id = fs->rule_id;

@@ -23,7 +23,7 @@
  *
  * | name        | type              | key                  | value               | max_entries        | writer                 |
  * |-------------|-------------------|----------------------|---------------------|--------------------|------------------------|
- * | xl_cfg      | ARRAY             | __u32 (0)            | struct xl_cfg       | 1                  | user space             |
+ * | xl_cfg      | ARRAY (MMAPABLE, global data) | __u32 (0) | struct xl_cfg       | 1                  | user space             |
  * | xl_stats    | PERCPU_ARRAY      | __u32 (0)            | struct xl_stats     | 1                  | BPF (user space reads) |
  * | xl_xsks     | XSKMAP            | __u32 rx queue index | __u32 xsk fd        | XL_MAX_QUEUES      | user space             |
  * | xl_exact    | HASH              | struct xl_flow_key   | struct xl_rule      | XL_EXACT_MAX       | user space             |
@@ -35,8 +35,13 @@
  * | xl_cms      | PERCPU_ARRAY      | __u32 row*W+col      | struct xl_cms_cell  | XL_CMS_ROWS*XL_CMS_WIDTH | BPF only (detector state) |
  * | xl_win      | PERCPU_ARRAY      | __u32 (0)            | struct xl_win       | 1                  | BPF only (detector window) |
  * | xl_lrudet   | LRU_PERCPU_HASH   | struct xl_flow_key   | struct xl_lru_cnt   | XL_LRUDET_MAX      | BPF only (alternative detector) |
- * | xl_rgen     | ARRAY (MMAPABLE)  | __u32 (0)            | __u64 rule generation | 1                | user space, atomic increment after every rule map change |
+ * | xl_rgen     | ARRAY (MMAPABLE, global data) | __u32 (0) | __u64 rule generation | 1                | user space, atomic increment after every rule map change |
  * | xl_flowc    | PERCPU_ARRAY      | __u32 slot           | struct xl_fslot     | XL_FLOWC_SLOTS     | BPF only (flow cache: rule verdicts, hot flows) |
+ *
+ * "Global data": the program reads the value at a fixed address, with no map lookup per packet.
+ * Such a map is a BPF global variable in its own ELF section, of which libbpf makes the map;
+ * its kernel and libbpf name is XL_DATA_SEC_PFX followed by the name above (".data.xl_cfg"),
+ * its pin and everything else is as the table says.
  *
  * Rule maps (xl_exact, xl_port, xl_pfx4, xl_pfx6) are only consulted when their XL_CFG_F_RULES_*
  * flag is set in xl_cfg.flags (this skips the hash computation for kinds that hold no rule).
@@ -94,11 +99,10 @@
  * XL_RULE_ID_MAX) whatever its action.
  *
  * ## Flow cache (xl_flowc): rule verdicts and hot flows
- * One per-CPU, direct-mapped table serves steps 1-4 and step 5. The slot is the top bits of one
- * multiply of the seeded key mix (xl_cfg.hash_seed) that the detector's hash also starts from;
- * the rest of that hash is computed only for packets the cache does not answer. A slot holds
- * one flow key, and
- * for that flow two independent records, each valid on its own:
+ * One per-CPU, direct-mapped table serves steps 1-4 and step 5. The slot is the top bits of a
+ * seeded multiply-add over the key's words (xl_cfg.hash_seed); the detector's own hash is
+ * computed only for packets the cache does not answer. A slot holds one flow key, and for that
+ * flow two independent records, each valid on its own:
  *  - the rule verdict: the xl_rgen value and the rule-kind flags (xl_cfg.flags &
  *    XL_CFG_F_RULES_ALL) it was computed under, and the outcome (no rule, or the matched rule's
  *    id, action and kind); rflags XL_FSLOT_NO_VERDICT means there is none;
@@ -199,6 +203,7 @@
 #define XL_MAP_LRUDET	"xl_lrudet"
 #define XL_MAP_RGEN	"xl_rgen"
 #define XL_MAP_FLOWC	"xl_flowc"
+#define XL_DATA_SEC_PFX ".data." /**< libbpf name of a "global data" map: this + the name above */
 
 /** Maps are pinned by their name in this directory (printf format, argument: interface name). */
 #define XL_PIN_ROOT	     "/sys/fs/bpf/xlane"

@@ -71,8 +71,7 @@ static __always_inline int xl_fast(struct xdp_md *ctx, struct xl_stats *st, int 
 static __always_inline int xl_cached_hot(const struct xl_cfg *cfg, __u32 flags,
 					 const struct xl_fslot *fs, const struct xl_flow_key *key)
 {
-	__u32 rflags = flags & XL_CFG_F_RULES_ALL, zero = 0;
-	__u64 *genp;
+	__u32 rflags = flags & XL_CFG_F_RULES_ALL;
 
 	if ((flags & (XL_CFG_F_HOT | XL_CFG_F_TEST_CLOCK | XL_CFG_F_NO_VCACHE)) != XL_CFG_F_HOT ||
 	    cfg->detector == XL_DET_LRU)
@@ -81,8 +80,7 @@ static __always_inline int xl_cached_hot(const struct xl_cfg *cfg, __u32 flags,
 		return 0;
 	if (!rflags)
 		return 1;
-	genp = bpf_map_lookup_elem(&xl_rgen, &zero);
-	return genp && fs->gen == *(volatile __u64 *)genp && fs->rflags == rflags && !fs->matched;
+	return fs->gen == xl_rgen_now() && fs->rflags == rflags && !fs->matched;
 }
 
 static __always_inline int xl_steer_body(struct xdp_md *ctx, const int stamp)
@@ -94,15 +92,13 @@ static __always_inline int xl_steer_body(struct xdp_md *ctx, const int stamp)
 	struct xl_flow_key key __attribute__((aligned(8))) = {};
 	struct xl_decision d;
 	struct xl_stats *st;
-	struct xl_cfg *cfg;
+	const struct xl_cfg *cfg = &xl_cfg;
 	struct xl_fslot *fs;
 	__u32 zero = 0, flags, si;
-	__u64 mix;
 	int ret, same;
 
 	st = bpf_map_lookup_elem(&xl_stats, &zero);
-	cfg = bpf_map_lookup_elem(&xl_cfg, &zero);
-	if (!st || !cfg)
+	if (!st)
 		return XDP_PASS;
 	st->seen += 1;
 	p.len = p.data_end - p.data;
@@ -115,9 +111,7 @@ static __always_inline int xl_steer_body(struct xdp_md *ctx, const int stamp)
 	flags = cfg->flags;
 	if (!(flags & (XL_CFG_F_RULES_ALL | XL_CFG_F_HOT)))
 		return xl_to_kernel(st, XL_PASS_NO_MATCH);
-	/* one mix per packet: flow cache slot here, detector cells (if it gets there) later */
-	mix = xl_flow_mix(&key, cfg->hash_seed);
-	si = xl_flow_slot(mix);
+	si = xl_flow_slot(&key, cfg->hash_seed);
 	fs = bpf_map_lookup_elem(&xl_flowc, &si);
 	if (fs && xl_cached_hot(cfg, flags, fs, &key))
 		return xl_fast(ctx, st, XL_VIA_HOT, stamp);
@@ -136,7 +130,7 @@ static __always_inline int xl_steer_body(struct xdp_md *ctx, const int stamp)
 	}
 
 	if ((flags & XL_CFG_F_HOT) &&
-	    xl_hot_step(cfg, st, &key, p.len, mix, fs, same) == XL_HOT_YES)
+	    xl_hot_step(cfg, st, &key, p.len, fs, same) == XL_HOT_YES)
 		return xl_fast(ctx, st, XL_VIA_HOT, stamp);
 	return xl_to_kernel(st, XL_PASS_NO_MATCH);
 }

@@ -225,6 +225,20 @@ static int mkdir_0700(const char *path)
 	return chmod(path, 0700) ? -errno : 0;
 }
 
+/*
+ * The name a map is pinned under (steer.h's table): its own, or for a "global data" map the
+ * name after XL_DATA_SEC_PFX. NULL for libbpf's other internal maps (.rodata, .bss, ...).
+ */
+static const char *pin_name(const struct bpf_map *m)
+{
+	const char *name = bpf_map__name(m);
+	size_t n = strlen(XL_DATA_SEC_PFX);
+
+	if (!strncmp(name, XL_DATA_SEC_PFX, n) && !strncmp(name + n, "xl_", 3))
+		return name + n;
+	return strchr(name, '.') ? NULL : name;
+}
+
 int xl_steer_pin(struct xl_steer *s, const char *ifname, char *err, size_t errlen)
 {
 	char path[256];
@@ -244,9 +258,9 @@ int xl_steer_pin(struct xl_steer *s, const char *ifname, char *err, size_t errle
 	s->pinned = true;
 	bpf_object__for_each_map(m, s->obj)
 	{
-		const char *name = bpf_map__name(m);
+		const char *name = pin_name(m);
 
-		if (strchr(name, '.')) /* .rodata, .bss: internal */
+		if (!name)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", s->pin_dir, name);
 		ret = bpf_map__pin(m, path);
@@ -293,9 +307,9 @@ void xl_steer_unpin(struct xl_steer *s)
 		return;
 	bpf_object__for_each_map(m, s->obj)
 	{
-		if (strchr(bpf_map__name(m), '.'))
+		if (!pin_name(m))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", s->pin_dir, bpf_map__name(m));
+		snprintf(path, sizeof(path), "%s/%s", s->pin_dir, pin_name(m));
 		bpf_map__unpin(m, path);
 	}
 	s->pinned = false;
@@ -319,7 +333,12 @@ const char *xl_steer_attach_note(const struct xl_steer *s)
 int xl_steer_map_fd(const struct xl_steer *s, const char *name)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(s->obj, name);
+	char data_name[64];
 
+	if (!m) { /* a "global data" map (steer.h) */
+		snprintf(data_name, sizeof(data_name), XL_DATA_SEC_PFX "%s", name);
+		m = bpf_object__find_map_by_name(s->obj, data_name);
+	}
 	return m ? bpf_map__fd(m) : -ENOENT;
 }
 

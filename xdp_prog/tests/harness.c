@@ -148,7 +148,12 @@ const char *xl_harness_skip_reason(void)
 int xl_harness_map_fd(struct xl_harness *h, const char *name)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(h->skel->obj, name);
+	char data_name[64];
 
+	if (!m) { /* a "global data" map (steer.h) */
+		snprintf(data_name, sizeof(data_name), XL_DATA_SEC_PFX "%s", name);
+		m = bpf_object__find_map_by_name(h->skel->obj, data_name);
+	}
 	return m ? bpf_map__fd(m) : -ENOENT;
 }
 
@@ -226,14 +231,14 @@ int xl_harness_set_cfg(struct xl_harness *h, const struct xl_cfg *cfg)
 	__u32 zero = 0;
 
 	return neg_errno(
-		bpf_map_update_elem(bpf_map__fd(h->skel->maps.xl_cfg), &zero, cfg, BPF_ANY));
+		bpf_map_update_elem(bpf_map__fd(h->skel->maps.data_xl_cfg), &zero, cfg, BPF_ANY));
 }
 
 int xl_harness_get_cfg(struct xl_harness *h, struct xl_cfg *cfg)
 {
 	__u32 zero = 0;
 
-	return neg_errno(bpf_map_lookup_elem(bpf_map__fd(h->skel->maps.xl_cfg), &zero, cfg));
+	return neg_errno(bpf_map_lookup_elem(bpf_map__fd(h->skel->maps.data_xl_cfg), &zero, cfg));
 }
 
 int xl_harness_run(struct xl_harness *h, const void *frame, size_t len, uint32_t repeat,
@@ -300,7 +305,7 @@ int xl_harness_hits(struct xl_harness *h, uint32_t id, uint64_t *sum)
  * single-threaded, so a read-modify-write stands in for the daemon's atomic add. */
 static int rules_changed(struct xl_harness *h)
 {
-	int fd = bpf_map__fd(h->skel->maps.xl_rgen);
+	int fd = bpf_map__fd(h->skel->maps.data_xl_rgen);
 	__u32 zero = 0;
 	__u64 gen;
 
