@@ -100,7 +100,7 @@ static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats 
 		fs->hot_tick = (__u32)bpf_jiffies64();
 		return XL_HOT_YES;
 	}
-	h = xl_flow_hash(xl_flow_mix(key, cfg->hash_seed));
+	h = xl_flow_hash(xl_flow_seeded(key, cfg->hash_seed));
 	i0 = h & (XL_CMS_WIDTH - 1);
 	i1 = XL_CMS_WIDTH + ((h >> 16) & (XL_CMS_WIDTH - 1));
 	c0 = bpf_map_lookup_elem(&xl_cms, &i0);

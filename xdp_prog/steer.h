@@ -133,10 +133,11 @@
  *
  * Detector (XL_DET_CMS, default): a count-min sketch of XL_CMS_ROWS x XL_CMS_WIDTH cells
  * (xl_cms), indexed by two disjoint bit slices of a seeded 64-bit flow hash (xl_cfg.hash_seed;
- * IPv6 addresses are XOR-folded to 32 bits first). A cell counts packets and bytes (frame
- * length) of the window in its epoch field (bytes saturate at 2^32 - 1, so hot_bytes above that
- * never triggers); a cell of an older epoch reads as zero (lazy reset, no clearing loop). Update
- * is conservative: est = min(cells) + this packet, and each cell is raised to at most est.
+ * every key word with its own seeded multiplier, then a finishing round). A cell counts packets
+ * and bytes (frame length) of the window in its epoch field (bytes saturate at 2^32 - 1, so
+ * hot_bytes above that never triggers); a cell of an older epoch reads as zero (lazy reset, no
+ * clearing loop). Update is conservative: est = min(cells) + this packet, and each cell is
+ * raised to at most est.
  * Count-min never under-estimates, so a flow reaching a threshold on one CPU is always promoted
  * (recall 1); false positives come only from collisions.
  * Thresholds: est.pkts >= hot_pkts (0 -> XL_DEFAULT_HOT_PKTS), or hot_bytes != 0 and est.bytes >=
