@@ -2,8 +2,9 @@
 /*
  * Hot set and hot-flow detection (steer.h "Hot set and detection"): per-CPU windows, a count-min
  * sketch with conservative update and lazily reset cells whose hot_epoch marks make a per-packet
- * xl_hot lookup unnecessary for flows that are not hot, and hot marks in the per-CPU flow cache
- * xl_flowc (shared with the rule verdicts). XL_DET_LRU is the plain alternative that steer_bench compares against.
+ * xl_hot lookup unnecessary for flows that are not hot, and, in the per-CPU flow cache xl_flowc
+ * (shared with the rule verdicts), hot marks and front counters that spare most packets the
+ * sketch. XL_DET_LRU is the plain alternative that steer_bench compares against.
  */
 #ifndef XL_HOT_BPF_H
 #define XL_HOT_BPF_H
@@ -77,29 +78,121 @@ static __always_inline int xl_promote(struct xl_stats *st, const struct xl_flow_
 	return XL_HOT_YES;
 }
 
+static __always_inline __u32 xl_sat32(__u64 v)
+{
+	return v > 0xffffffffULL ? 0xffffffffU : (__u32)v;
+}
+
+/*
+ * Conservative update of the flow's cells c0 and c1 with a weight of pkts packets and bytes
+ * bytes in window epoch ep: est = min(cells) + weight, each cell raised to at most est. Returns
+ * est in *pk and *by.
+ */
+static __always_inline void xl_cms_add(struct xl_cms_cell *c0, struct xl_cms_cell *c1, __u32 ep,
+				       __u32 pkts, __u32 bytes, __u32 *pk, __u32 *by)
+{
+	__u32 p0 = c0->epoch == ep ? c0->pkts : 0, b0 = c0->epoch == ep ? c0->bytes : 0;
+	__u32 p1 = c1->epoch == ep ? c1->pkts : 0, b1 = c1->epoch == ep ? c1->bytes : 0;
+	__u32 p = xl_sat32((__u64)(p0 < p1 ? p0 : p1) + pkts);
+	__u32 b = xl_sat32((__u64)(b0 < b1 ? b0 : b1) + bytes);
+
+	c0->epoch = ep;
+	c0->pkts = p0 > p ? p0 : p;
+	c0->bytes = b0 > b ? b0 : b;
+	c1->epoch = ep;
+	c1->pkts = p1 > p ? p1 : p;
+	c1->bytes = b1 > b ? b1 : b;
+	*pk = p;
+	*by = b;
+}
+
+/*
+ * The front counter (steer.h "Hot set and detection", step 2): a packet of the flow that fc
+ * holds, when its pending count plus this packet stays below the thresholds on top of its last
+ * estimate, is counted there alone. The caller has checked that fc is of the current window.
+ * Returns 1 when the packet was counted.
+ */
+static __always_inline int xl_fcnt_take(const struct xl_cfg *cfg, struct xl_fcnt *fc,
+					const struct xl_flow_key *key, __u32 len)
+{
+	__u32 pk, by;
+
+	if (!xl_key_eq(&fc->key, key))
+		return 0;
+	pk = fc->pkts + 1;
+	by = xl_sat32((__u64)fc->bytes + len);
+	if (xl_over(cfg, xl_sat32((__u64)fc->est_pkts + pk), (__u64)fc->est_bytes + by))
+		return 0;
+	fc->pkts = pk;
+	fc->bytes = by;
+	fc->tick = (__u32)bpf_jiffies64();
+	return 1;
+}
+
+/*
+ * Step 2 before the window is looked at: an entry written in this jiffy is of the current window
+ * ("now" only moves with jiffies, as for the hot mark of step 1). Not under XL_CFG_F_TEST_CLOCK
+ * (its "now" moves alone), and only for XL_DET_CMS. Returns 1 when the packet was counted.
+ */
+static __always_inline int xl_fcnt_quick(const struct xl_cfg *cfg, __u32 flags,
+					 struct xl_fcnt *fc, const struct xl_flow_key *key,
+					 __u32 len)
+{
+	if ((flags & (XL_CFG_F_HOT | XL_CFG_F_TEST_CLOCK)) != XL_CFG_F_HOT ||
+	    cfg->detector == XL_DET_LRU || !fc->epoch || fc->tick != (__u32)bpf_jiffies64())
+		return 0;
+	return xl_fcnt_take(cfg, fc, key, len);
+}
+
+/* What fc holds for this window reaches the sketch, and fc's estimate follows it. */
+static __always_inline void xl_fcnt_flush(const struct xl_cfg *cfg, struct xl_fcnt *fc, __u32 ep)
+{
+	struct xl_cms_cell *d0, *d1;
+	__u32 j0, j1;
+	__u64 h;
+
+	if (fc->epoch != ep || !fc->pkts)
+		return;
+	h = xl_flow_hash(xl_flow_seeded(&fc->key, cfg->hash_seed));
+	j0 = h & (XL_CMS_WIDTH - 1);
+	j1 = XL_CMS_WIDTH + ((h >> 16) & (XL_CMS_WIDTH - 1));
+	d0 = bpf_map_lookup_elem(&xl_cms, &j0);
+	d1 = bpf_map_lookup_elem(&xl_cms, &j1);
+	if (!d0 || !d1)
+		return;
+	xl_cms_add(d0, d1, ep, fc->pkts, fc->bytes, &fc->est_pkts, &fc->est_bytes);
+	fc->pkts = 0;
+	fc->bytes = 0;
+}
+
 /*
  * XL_DET_CMS: the default path, see steer.h for the per-packet steps. fs: the flow's slot in
- * xl_flowc; same: whether it holds this flow.
+ * xl_flowc; same: whether it holds this flow. fs->fc is the slot's front counter.
  */
 static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats *st,
 				      const struct xl_flow_key *key, __u32 len,
 				      const struct xl_win *w, __u64 now,
 				      struct xl_fslot *fs, int same)
 {
+	struct xl_fcnt *fc;
 	struct xl_cms_cell *c0, *c1;
 	struct xl_hot_val *hv;
-	__u32 i0, i1, ep, p0, p1, pk, b0, b1, by;
-	__u64 est, h;
+	__u32 i0, i1, ep, pk, by;
+	__u64 h;
 
 	if (!fs)
 		return XL_HOT_NO;
+	fc = &fs->fc;
 	ep = w->epoch;
 	/* a mark of this epoch implies both cells were marked in it (marks only move forward), so
-	 * checking the slot first is the same test as steps 1-2, cheaper */
+	 * checking the slot first is the same test as steps 1 and 3, cheaper */
 	if (same && fs->hot_epoch == ep) {
 		fs->hot_tick = (__u32)bpf_jiffies64();
 		return XL_HOT_YES;
 	}
+	if (fc->epoch == ep && xl_fcnt_take(cfg, fc, key, len))
+		return XL_HOT_NO;
+	xl_fcnt_flush(cfg, fc, ep);
 	h = xl_flow_hash(xl_flow_seeded(key, cfg->hash_seed));
 	i0 = h & (XL_CMS_WIDTH - 1);
 	i1 = XL_CMS_WIDTH + ((h >> 16) & (XL_CMS_WIDTH - 1));
@@ -117,21 +210,19 @@ static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats 
 		}
 	}
 
-	p0 = c0->epoch == ep ? c0->pkts : 0;
-	b0 = c0->epoch == ep ? c0->bytes : 0;
-	p1 = c1->epoch == ep ? c1->pkts : 0;
-	b1 = c1->epoch == ep ? c1->bytes : 0;
-	pk = (p0 < p1 ? p0 : p1) + 1;
-	est = (__u64)(b0 < b1 ? b0 : b1) + len;
-	by = est > 0xffffffffULL ? 0xffffffffU : (__u32)est;
-	c0->epoch = ep;
-	c0->pkts = p0 > pk ? p0 : pk;
-	c0->bytes = b0 > by ? b0 : by;
-	c1->epoch = ep;
-	c1->pkts = p1 > pk ? p1 : pk;
-	c1->bytes = b1 > by ? b1 : by;
-	if (!xl_over(cfg, pk, by))
+	xl_cms_add(c0, c1, ep, 1, len, &pk, &by);
+	if (!xl_over(cfg, pk, by)) {
+		/* this flow takes the front counter over (what it held is in the sketch now) */
+		if (fc->epoch != ep || !xl_key_eq(&fc->key, key))
+			__builtin_memcpy(&fc->key, key, sizeof(fc->key));
+		fc->epoch = ep;
+		fc->pkts = 0;
+		fc->bytes = 0;
+		fc->est_pkts = pk;
+		fc->est_bytes = by;
+		fc->tick = (__u32)bpf_jiffies64();
 		return XL_HOT_NO;
+	}
 	xl_promote(st, key, now, pk, by);
 confirm:
 	c0->hot_epoch = ep;

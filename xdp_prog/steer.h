@@ -36,7 +36,7 @@
  * | xl_win      | PERCPU_ARRAY      | __u32 (0)            | struct xl_win       | 1                  | BPF only (detector window) |
  * | xl_lrudet   | LRU_PERCPU_HASH   | struct xl_flow_key   | struct xl_lru_cnt   | XL_LRUDET_MAX      | BPF only (alternative detector) |
  * | xl_rgen     | ARRAY (MMAPABLE, global data) | __u32 (0) | __u64 rule generation | 1                | user space, atomic increment after every rule map change |
- * | xl_flowc    | PERCPU_ARRAY      | __u32 slot           | struct xl_fslot     | XL_FLOWC_SLOTS     | BPF only (flow cache: rule verdicts, hot flows) |
+ * | xl_flowc    | PERCPU_ARRAY      | __u32 slot           | struct xl_fslot     | XL_FLOWC_SLOTS     | BPF only (flow cache: rule verdicts, hot flows, front counters) |
  *
  * "Global data": the program reads the value at a fixed address, with no map lookup per packet.
  * Such a map is a BPF global variable in its own ELF section, of which libbpf makes the map;
@@ -140,6 +140,17 @@
  * raised to at most est.
  * Count-min never under-estimates, so a flow reaching a threshold on one CPU is always promoted
  * (recall 1); false positives come only from collisions.
+ *
+ * Front counter (xl_fslot.fc, one per flow cache slot index, whatever flow the slot holds): the
+ * flow that last went through the sketch at that index, its estimate then, and its packets and
+ * bytes since, which the sketch has not seen yet (pending). The flow's true count in the window
+ * is at most estimate + pending, so a packet that keeps estimate + pending below the thresholds
+ * is counted in front alone; a packet that would reach one goes to the sketch. Before a packet
+ * uses the sketch, what is pending there reaches the sketch (the same conservative update, with
+ * that weight) and the entry's estimate follows; after it, a flow still below the thresholds
+ * takes the entry over. Pending counts of an older window are dropped (their window is over).
+ * Recall stays 1; the sketch sees other flows' packets later, which can only lower false
+ * positives.
  * Thresholds: est.pkts >= hot_pkts (0 -> XL_DEFAULT_HOT_PKTS), or hot_bytes != 0 and est.bytes >=
  * hot_bytes.
  *
@@ -152,14 +163,20 @@
  *     slot has such a mark and a cached "no rule" verdict of the current xl_rgen and rule
  *     kinds (or no rule kind on) is decided from the slot alone, before the rule step
  *     (XL_DET_CMS only; not with XL_CFG_F_NO_VCACHE);
- *  2. the flow's two cells are read; the flow is "maybe hot" if both cells' hot_epoch is non-zero
- *     and within `hold` epochs of the current one (hot_epoch marks the last window in which a hot
- *     flow using that cell was confirmed); maybe hot -> xl_hot lookup; found -> last_seen_ns =
- *     now, cache it in its slot, mark both cells, steer;
- *  3. otherwise the packet is counted in the sketch; est reaching a threshold -> promotion:
+ *  2. the front counter holds this flow in the current window and estimate + pending + this
+ *     packet stays below the thresholds -> counted there, XL_PASS_NO_MATCH. An entry written in
+ *     the current jiffy (xl_fcnt.tick) is of the current window without looking at the window,
+ *     as in step 1 (not under XL_CFG_F_TEST_CLOCK). So a flow below the threshold pays for the
+ *     window and the sketch once per window, and again only when another flow took the entry;
+ *  3. otherwise what the front counter holds reaches the sketch, and the flow's two cells are
+ *     read; the flow is "maybe hot" if both cells' hot_epoch is non-zero and within `hold`
+ *     epochs of the current one (hot_epoch marks the last window in which a hot flow using that
+ *     cell was confirmed); maybe hot -> xl_hot lookup; found -> last_seen_ns = now, cache it in
+ *     its slot, mark both cells, steer;
+ *  4. otherwise the packet is counted in the sketch; est reaching a threshold -> promotion:
  *     insert into xl_hot (BPF_NOEXIST; hot_promotions counts successful inserts; an existing entry
  *     is kept), cache, mark, and this packet is already steered via the hot set;
- *  4. otherwise XL_PASS_NO_MATCH.
+ *  5. otherwise the flow takes the front counter over, XL_PASS_NO_MATCH.
  * Contract for user space (demotion): last_seen_ns is refreshed on a flow's first packet of each
  * window, so it lags by up to about one window; demote (delete from xl_hot) flows with now -
  * last_seen_ns >= idle_ns, and keep idle_ns >= 2 * window_ns (defaults 2 s and 100 ms). A deletion
@@ -423,6 +440,22 @@ _Static_assert(sizeof(struct xl_win) == 32, "xl_win layout");
 /** xl_fslot.rflags of a slot that holds no rule verdict (no XL_CFG_F_RULES_* combination). */
 #define XL_FSLOT_NO_VERDICT 0xffU
 
+/**
+ * The front counter of a flow cache slot (xl_fslot.fc): the flow that last went through the
+ * sketch path at this slot index, and its packets and bytes of the current window that the sketch
+ * has not seen yet (see "Hot set and detection"). Its flow need not be the slot's.
+ */
+struct xl_fcnt {
+	struct xl_flow_key key; /**< the flow; all zero when the entry was never used */
+	__u32 epoch;		/**< window epoch of the counts; another epoch: nothing pending */
+	__u32 pkts;		/**< packets not yet added to the sketch */
+	__u32 bytes;		/**< their bytes, saturating at 2^32 - 1 */
+	__u32 est_pkts;		/**< the flow's sketch estimate (packets) when it last reached it */
+	__u32 est_bytes;	/**< the same in bytes */
+	__u32 tick;		/**< low 32 bits of jiffies when the entry was last written */
+};
+_Static_assert(sizeof(struct xl_fcnt) == 64, "xl_fcnt layout");
+
 /** Value of xl_flowc: one flow's rule verdict and hot mark on this CPU (see "Flow cache"). */
 struct xl_fslot {
 	struct xl_flow_key key; /**< the flow; all zero (family 0) when the slot is empty */
@@ -434,8 +467,9 @@ struct xl_fslot {
 	__u8 matched;		/**< 1: a rule matched; 0: none did */
 	__u8 action;		/**< matched rule's action */
 	__u8 via;		/**< enum xl_steer_via of the matching kind */
+	struct xl_fcnt fc;	/**< the front counter (second cache line: the hot path never reads it) */
 };
-_Static_assert(sizeof(struct xl_fslot) == 64, "xl_fslot layout");
+_Static_assert(sizeof(struct xl_fslot) == 128, "xl_fslot layout");
 _Static_assert(XL_CFG_F_RULES_ALL < XL_FSLOT_NO_VERDICT, "xl_fslot.rflags holds the rule flags");
 
 /** Value of xl_lrudet (XL_DET_LRU). */

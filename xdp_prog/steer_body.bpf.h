@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The steering pipeline, shared by the two programs: parse -> one flow cache slot -> rules (its
- * verdict, or the rule maps) -> hot set (its hot mark, or detection) -> redirect to the AF_XDP socket of the RX queue, or XDP_PASS untouched
- * with a counted reason. xl_steer_body(ctx, 0) is xl_steer (steer.bpf.c); xl_steer_body(ctx, 1)
+ * verdict, or the rule maps) -> hot set (its hot mark, its front counter, or detection) ->
+ * redirect to the AF_XDP socket of the RX queue, or XDP_PASS untouched with a counted reason. xl_steer_body(ctx, 0) is xl_steer (steer.bpf.c); xl_steer_body(ctx, 1)
  * is xl_steer_ts (steer_ts.bpf.c), which also stamps every frame it steers (steer.h "RX
  * stamps"). Two objects, not one: the stamping program calls an XDP metadata kfunc, which makes
  * libbpf resolve it against the kernel's BTF at every load, a cost xl_steer does not pay.
@@ -129,8 +129,11 @@ static __always_inline int xl_steer_body(struct xdp_md *ctx, const int stamp)
 		same = fs && xl_key_eq(&fs->key, &key);
 	}
 
-	if ((flags & XL_CFG_F_HOT) &&
-	    xl_hot_step(cfg, st, &key, p.len, fs, same) == XL_HOT_YES)
+	/* a flow below the threshold, counted in its slot's front counter (steer.h "Hot set and
+	 * detection", step 2) without a look at the window */
+	if (!(flags & XL_CFG_F_HOT) || (fs && xl_fcnt_quick(cfg, flags, &fs->fc, &key, p.len)))
+		return xl_to_kernel(st, XL_PASS_NO_MATCH);
+	if (xl_hot_step(cfg, st, &key, p.len, fs, same) == XL_HOT_YES)
 		return xl_fast(ctx, st, XL_VIA_HOT, stamp);
 	return xl_to_kernel(st, XL_PASS_NO_MATCH);
 }

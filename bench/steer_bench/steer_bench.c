@@ -525,7 +525,8 @@ static int print_table(const struct bench *b, int cpu)
 	err = bench_table_print(t, stdout);
 	bench_table_free(t);
 	printf("detector memory: cms %zu bytes per CPU (sketch %zu + window %zu), plus the flow "
-	       "cache's hot marks (xl_flowc, %zu bytes per CPU, shared with the rule verdicts); "
+	       "cache's hot marks and front counters (xl_flowc, %zu bytes per CPU, shared with the "
+	       "rule verdicts); "
 	       "lru %zu bytes of keys + %zu bytes of counters per CPU at %d entries (plus "
 	       "hash-table overhead)\n",
 	       (size_t)XL_CMS_ROWS * XL_CMS_WIDTH * sizeof(struct xl_cms_cell) +

@@ -204,6 +204,30 @@ Test(steer_flowcache, cold_flow_never_inherits_a_hot_mark)
 }
 
 /*
+ * The slot's front counter (steer.h "Hot set and detection", step 2) is shared too: a flow that
+ * takes it over first hands the count of the flow it held to the sketch, so that flow is still
+ * promoted exactly at the threshold. (Each flow of the pair sent one packet while it was found.)
+ */
+Test(steer_flowcache, front_counter_hands_over_its_count)
+{
+	struct xl_flow_key a, b;
+	struct xl_outcome o;
+	int i;
+
+	open_bpf(XL_ACT_FAST);
+	colliding_pair(0, &a, &b);
+	for (i = 0; i < T - 3; i++) /* a: T - 2 packets, all but its first of these held in front */
+		expect(&a, XL_OUT_PASSED, XL_PASS_NO_MATCH, "a, below the threshold", i);
+	expect(&b, XL_OUT_PASSED, XL_PASS_NO_MATCH, "b, taking the front counter over", 0);
+	expect(&a, XL_OUT_PASSED, XL_PASS_NO_MATCH, "a, one packet short", 0);
+	o = send1(&a);
+	cr_assert_eq(o.kind, XL_OUT_STEERED, "a's packet T is steered (kind %d code %d)", o.kind,
+		     o.code);
+	cr_assert_eq(o.code, XL_VIA_HOT);
+	cr_assert_eq(o.promotions, 1);
+}
+
+/*
  * A flow that takes a slot over through its hot mark (rules off) does not take the verdict that
  * was there: rule flags back on with the same xl_rgen must not apply another flow's rule to it.
  */

@@ -352,6 +352,28 @@ Test(steer_hot, real_clock_hot_flow_stays_steered)
 	cr_assert_eq(xl_harness_hot_count(h), 1);
 }
 
+/*
+ * The real clock, with a window far longer than the test: a flow below the threshold is counted
+ * in its slot's front counter, mostly without a look at the window (an entry written in the
+ * current jiffy is of the current window), and is still promoted exactly at the threshold.
+ */
+Test(steer_hot, real_clock_front_counter_promotes_exactly_at_threshold)
+{
+	struct xl_flow_key k = flow(17);
+	uint32_t promos = 0;
+
+	open_bpf(XL_DET_CMS);
+	cfg.flags &= ~XL_CFG_F_TEST_CLOCK;
+	cfg.hot_pkts = 100;
+	cfg.window_ns = 3600 * WIN;
+	cfg.idle_ns = 2 * cfg.window_ns;
+	cr_assert_eq(xl_harness_set_cfg(h, &cfg), 0);
+	send_n(&k, 99, 0);
+	cr_assert_eq(send1(&k, &promos), 1, "the 100th packet is steered");
+	cr_assert_eq(promos, 1);
+	send_n(&k, 20, 1);
+}
+
 Test(steer_hot, lru_detector_ignores_count_min_marks)
 {
 	struct xl_flow_key k = flow(17);
