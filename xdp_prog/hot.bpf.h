@@ -134,12 +134,11 @@ static __always_inline int xl_fcnt_take(const struct xl_cfg *cfg, struct xl_fcnt
  * ("now" only moves with jiffies, as for the hot mark of step 1). Not under XL_CFG_F_TEST_CLOCK
  * (its "now" moves alone), and only for XL_DET_CMS. Returns 1 when the packet was counted.
  */
-static __always_inline int xl_fcnt_quick(const struct xl_cfg *cfg, __u32 flags,
-					 struct xl_fcnt *fc, const struct xl_flow_key *key,
-					 __u32 len)
+static __always_inline int xl_fcnt_quick(const struct xl_cfg *cfg, struct xl_fcnt *fc,
+					 const struct xl_flow_key *key, __u32 len)
 {
-	if ((flags & (XL_CFG_F_HOT | XL_CFG_F_TEST_CLOCK)) != XL_CFG_F_HOT ||
-	    cfg->detector == XL_DET_LRU || !fc->epoch || fc->tick != (__u32)bpf_jiffies64())
+	if ((cfg->flags & XL_CFG_F_TEST_CLOCK) || cfg->detector == XL_DET_LRU || !fc->epoch ||
+	    fc->tick != (__u32)bpf_jiffies64())
 		return 0;
 	return xl_fcnt_take(cfg, fc, key, len);
 }
@@ -276,9 +275,14 @@ static __always_inline int xl_hot_step(const struct xl_cfg *cfg, struct xl_stats
 				       struct xl_fslot *fs, int same)
 {
 	__u32 zero = 0;
-	struct xl_win *w = bpf_map_lookup_elem(&xl_win, &zero);
+	struct xl_win *w;
 	__u64 now;
 
+	/* a flow below the threshold, counted in its slot's front counter (step 2) without a look
+	 * at the window */
+	if (fs && xl_fcnt_quick(cfg, &fs->fc, key, len))
+		return XL_HOT_NO;
+	w = bpf_map_lookup_elem(&xl_win, &zero);
 	if (!w)
 		return XL_HOT_NO;
 	now = xl_now(cfg, w);
