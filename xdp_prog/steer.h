@@ -100,14 +100,16 @@
  *
  * ## Flow cache (xl_flowc): rule verdicts and hot flows
  * One per-CPU, direct-mapped table serves steps 1-4 and step 5. The slot is the top bits of a
- * seeded multiply-add over the key's words (xl_cfg.hash_seed); the detector's own hash is
- * computed only for packets the cache does not answer. A slot holds one flow key, and for that
- * flow two independent records, each valid on its own:
+ * multiply-add over the key's words (xl_cfg.hash_seed folded into the first); the detector's own
+ * hash is computed only for packets the cache does not answer. A slot holds one flow key, and for
+ * that flow two independent records, each valid on its own:
  *  - the rule verdict: the xl_rgen value and the rule-kind flags (xl_cfg.flags &
  *    XL_CFG_F_RULES_ALL) it was computed under, and the outcome (no rule, or the matched rule's
  *    id, action and kind); rflags XL_FSLOT_NO_VERDICT means there is none;
  *  - the hot mark: the window epoch in which the flow was confirmed hot on this CPU (0: none).
  * So one lookup and one key comparison answer both questions for a flow that keeps sending.
+ * A slot also carries the detector's front counter (xl_fslot.fc, "Hot set and detection"),
+ * which records a flow of its own, not necessarily the slot's.
  * Steps 1-4 are looked up (four map lookups: two hashes and an LPM trie walk, which grows with
  * the number of prefixes) only when the slot holds another flow, or its verdict was computed
  * under another xl_rgen or other flags; the verdict is then stored. Step 5 takes the hot mark
@@ -467,7 +469,7 @@ struct xl_fslot {
 	__u8 matched;		/**< 1: a rule matched; 0: none did */
 	__u8 action;		/**< matched rule's action */
 	__u8 via;		/**< enum xl_steer_via of the matching kind */
-	struct xl_fcnt fc;	/**< the front counter (second cache line: the hot path never reads it) */
+	struct xl_fcnt fc;	/**< the front counter (the second 64 bytes: the hot path never reads them) */
 };
 _Static_assert(sizeof(struct xl_fslot) == 128, "xl_fslot layout");
 _Static_assert(XL_CFG_F_RULES_ALL < XL_FSLOT_NO_VERDICT, "xl_fslot.rflags holds the rule flags");
