@@ -170,8 +170,8 @@ static __always_inline void xl_fcnt_flush(const struct xl_cfg *cfg, struct xl_fc
  */
 static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats *st,
 				      const struct xl_flow_key *key, __u32 len,
-				      const struct xl_win *w, __u64 now,
-				      struct xl_fslot *fs, int same)
+				      const struct xl_win *w, __u64 now, struct xl_fslot *fs,
+				      int same)
 {
 	struct xl_fcnt *fc;
 	struct xl_cms_cell *c0, *c1;

@@ -469,7 +469,7 @@ struct xl_fslot {
 	__u8 matched;		/**< 1: a rule matched; 0: none did */
 	__u8 action;		/**< matched rule's action */
 	__u8 via;		/**< enum xl_steer_via of the matching kind */
-	struct xl_fcnt fc;	/**< the front counter (the second 64 bytes: the hot path never reads them) */
+	struct xl_fcnt fc; /**< front counter (second 64 bytes: the hot path never reads them) */
 };
 _Static_assert(sizeof(struct xl_fslot) == 128, "xl_fslot layout");
 _Static_assert(XL_CFG_F_RULES_ALL < XL_FSLOT_NO_VERDICT, "xl_fslot.rflags holds the rule flags");

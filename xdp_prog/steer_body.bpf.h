@@ -129,8 +129,7 @@ static __always_inline int xl_steer_body(struct xdp_md *ctx, const int stamp)
 		same = fs && xl_key_eq(&fs->key, &key);
 	}
 
-	if ((flags & XL_CFG_F_HOT) &&
-	    xl_hot_step(cfg, st, &key, p.len, fs, same) == XL_HOT_YES)
+	if ((flags & XL_CFG_F_HOT) && xl_hot_step(cfg, st, &key, p.len, fs, same) == XL_HOT_YES)
 		return xl_fast(ctx, st, XL_VIA_HOT, stamp);
 	return xl_to_kernel(st, XL_PASS_NO_MATCH);
 }

@@ -351,7 +351,9 @@ static int set_cfg(struct xl_steer_bpf *s, const struct scenario *sc)
 	cfg.detector = sc->detector;
 	/* below-threshold scenarios must never promote */
 	cfg.hot_pkts = sc->warm_hot ? 0 : 0xffffffffU;
-	return bpf_map_update_elem(bpf_map__fd(s->maps.data_xl_cfg), &zero, &cfg, BPF_ANY) ? -errno : 0;
+	if (bpf_map_update_elem(bpf_map__fd(s->maps.data_xl_cfg), &zero, &cfg, BPF_ANY))
+		return -errno;
+	return 0;
 }
 
 static int sum_stats(struct xl_steer_bpf *s, struct xl_stats *sum)
