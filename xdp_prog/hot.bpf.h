@@ -212,8 +212,7 @@ static __always_inline int xl_hot_cms(const struct xl_cfg *cfg, struct xl_stats 
 	xl_cms_add(c0, c1, ep, 1, len, &pk, &by);
 	if (!xl_over(cfg, pk, by)) {
 		/* this flow takes the front counter over (what it held is in the sketch now) */
-		if (fc->epoch != ep || !xl_key_eq(&fc->key, key))
-			__builtin_memcpy(&fc->key, key, sizeof(fc->key));
+		__builtin_memcpy(&fc->key, key, sizeof(fc->key));
 		fc->epoch = ep;
 		fc->pkts = 0;
 		fc->bytes = 0;

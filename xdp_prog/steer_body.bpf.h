@@ -2,10 +2,11 @@
 /*
  * The steering pipeline, shared by the two programs: parse -> one flow cache slot -> rules (its
  * verdict, or the rule maps) -> hot set (its hot mark, its front counter, or detection) ->
- * redirect to the AF_XDP socket of the RX queue, or XDP_PASS untouched with a counted reason. xl_steer_body(ctx, 0) is xl_steer (steer.bpf.c); xl_steer_body(ctx, 1)
- * is xl_steer_ts (steer_ts.bpf.c), which also stamps every frame it steers (steer.h "RX
- * stamps"). Two objects, not one: the stamping program calls an XDP metadata kfunc, which makes
- * libbpf resolve it against the kernel's BTF at every load, a cost xl_steer does not pay.
+ * redirect to the AF_XDP socket of the RX queue, or XDP_PASS untouched with a counted reason.
+ * xl_steer_body(ctx, 0) is xl_steer (steer.bpf.c); xl_steer_body(ctx, 1) is xl_steer_ts
+ * (steer_ts.bpf.c), which also stamps every frame it steers (steer.h "RX stamps"). Two objects,
+ * not one: the stamping program calls an XDP metadata kfunc, which makes libbpf resolve it
+ * against the kernel's BTF at every load, a cost xl_steer does not pay.
  */
 #ifndef XL_STEER_BODY_BPF_H
 #define XL_STEER_BODY_BPF_H

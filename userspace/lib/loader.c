@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "loader.h"
+#include "map_find.h"
 #include "xl_steer_bpf.skel.h"
 #include "xl_steer_ts_bpf.skel.h"
 
@@ -332,13 +333,8 @@ const char *xl_steer_attach_note(const struct xl_steer *s)
 
 int xl_steer_map_fd(const struct xl_steer *s, const char *name)
 {
-	struct bpf_map *m = bpf_object__find_map_by_name(s->obj, name);
-	char data_name[64];
+	struct bpf_map *m = xl_find_map(s->obj, name);
 
-	if (!m) { /* a "global data" map (steer.h) */
-		snprintf(data_name, sizeof(data_name), XL_DATA_SEC_PFX "%s", name);
-		m = bpf_object__find_map_by_name(s->obj, data_name);
-	}
 	return m ? bpf_map__fd(m) : -ENOENT;
 }
 

@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "xl_steer_bpf.skel.h"
+#include "map_find.h"
 
 #define XSK_FRAMES   16
 #define XSK_FRAME_SZ 4096
@@ -147,13 +148,8 @@ const char *xl_harness_skip_reason(void)
 
 int xl_harness_map_fd(struct xl_harness *h, const char *name)
 {
-	struct bpf_map *m = bpf_object__find_map_by_name(h->skel->obj, name);
-	char data_name[64];
+	struct bpf_map *m = xl_find_map(h->skel->obj, name);
 
-	if (!m) { /* a "global data" map (steer.h) */
-		snprintf(data_name, sizeof(data_name), XL_DATA_SEC_PFX "%s", name);
-		m = bpf_object__find_map_by_name(h->skel->obj, data_name);
-	}
 	return m ? bpf_map__fd(m) : -ENOENT;
 }
 
