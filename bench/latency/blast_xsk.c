@@ -12,7 +12,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,18 +22,14 @@
 #include "pace.h"
 #include "xsk.h"
 
-#define FRAME_SIZE   2048U
-#define RING	     2048U
-#define N_FRAMES     (2 * RING)
-#define MAX_BATCH    256U
-#define MAX_FLOWS    4096U
-#define DRAIN_NS     1000000000ULL /* wait for the last completions at most this long */
+#define FRAME_SIZE 2048U
+#define RING	   2048U
+#define N_FRAMES   (2 * RING)
+#define MAX_BATCH  256U
+#define MAX_FLOWS  4096U
+#define DRAIN_NS   1000000000ULL /* wait for the last completions at most this long */
 
-#define ETH_LEN	     14U
-#define IP4_LEN	     20U
-#define IP6_LEN	     40U
-#define UDP_LEN	     8U
-#define IPPROTO_UDP_ 17U
+#define UDP_LEN	   8U
 
 struct blaster {
 	const struct blast_xsk_cfg *cfg;
@@ -48,109 +43,13 @@ struct blaster {
 	void *objs[MAX_BATCH];
 };
 
-/* Adds @n bytes as big-endian 16-bit words (a last odd byte padded with zero). */
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t acc)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		acc += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		acc += (uint32_t)p[n - 1] << 8;
-	return acc;
-}
-
-static uint16_t fold(uint64_t acc)
-{
-	while (acc >> 16)
-		acc = (acc & 0xffff) + (acc >> 16);
-	return (uint16_t)acc;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static int own_mac(const char *ifname, uint8_t mac[6], char *err, size_t errlen)
-{
-	struct ifreq ifr = {0};
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = 0;
-
-	if (fd < 0 || strlen(ifname) >= sizeof(ifr.ifr_name)) {
-		ret = fd < 0 ? -errno : -ENAMETOOLONG;
-		goto out;
-	}
-	memcpy(ifr.ifr_name, ifname, strlen(ifname) + 1);
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
-		ret = -errno;
-	else
-		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-out:
-	if (ret)
-		snprintf(err, errlen, "--xsk %s: cannot read its MAC address: %s", ifname,
-			 strerror(-ret));
-	if (fd >= 0)
-		close(fd);
-	return ret;
-}
-
-/*
- * Writes the datagram into @f with source port 0 and sequence 0 (both written per send) and
- * returns the frame length. The IPv4 header checksum is final: nothing in it changes.
- */
-static unsigned int build(const struct blast_xsk_cfg *c, const uint8_t src_mac[6], uint8_t *f,
-			  unsigned int *l4_off)
-{
-	unsigned int ip_len = c->family == AF_INET ? IP4_LEN : IP6_LEN;
-	unsigned int udp_len = UDP_LEN + c->payload, i;
-	uint8_t *ip = f + ETH_LEN, *udp = ip + ip_len, *pl = udp + UDP_LEN;
-
-	memcpy(f, c->dst_mac, 6);
-	memcpy(f + 6, src_mac, 6);
-	put16(f + 12, c->family == AF_INET ? 0x0800 : 0x86dd);
-	if (c->family == AF_INET) {
-		memset(ip, 0, IP4_LEN);
-		ip[0] = 0x45;
-		put16(ip + 2, (uint16_t)(IP4_LEN + udp_len));
-		put16(ip + 6, 0x4000); /* DF */
-		ip[8] = 64;
-		ip[9] = IPPROTO_UDP_;
-		memcpy(ip + 12, &c->src, 4);
-		memcpy(ip + 16, &c->dst, 4);
-		put16(ip + 10, (uint16_t)~fold(sum16(ip, IP4_LEN, 0)));
-	} else {
-		memset(ip, 0, IP6_LEN);
-		ip[0] = 0x60;
-		put16(ip + 4, (uint16_t)udp_len);
-		ip[6] = IPPROTO_UDP_;
-		ip[7] = 64;
-		memcpy(ip + 8, &c->src, 16);
-		memcpy(ip + 24, &c->dst, 16);
-	}
-	put16(udp, 0);
-	put16(udp + 2, c->dport);
-	put16(udp + 4, (uint16_t)udp_len);
-	put16(udp + 6, 0);
-	memset(pl, 0, 8); /* the sequence number */
-	for (i = 8; i < c->payload; i++)
-		pl[i] = (uint8_t)(0xb1 + i);
-	*l4_off = ETH_LEN + ip_len;
-	return ETH_LEN + ip_len + udp_len;
-}
-
-/* Per flow, the UDP checksum sum of pseudo header, header and payload with sequence 0. */
+/* Per flow, the UDP checksum sum with sequence 0. */
 static void flow_sums(struct blaster *b, const uint8_t *frame)
 {
-	const struct blast_xsk_cfg *c = b->cfg;
-	unsigned int udp_len = UDP_LEN + c->payload, alen = c->family == AF_INET ? 4 : 16, i;
-	uint32_t acc = 0;
+	const struct blast_frame_cfg *c = &b->cfg->dg;
+	uint32_t acc = blast_frame_sum(c, frame, b->l4_off);
+	unsigned int i;
 
-	acc = sum16((const uint8_t *)&c->src, alen, acc);
-	acc = sum16((const uint8_t *)&c->dst, alen, acc);
-	acc += IPPROTO_UDP_ + udp_len;
-	acc = sum16(frame + b->l4_off, udp_len, acc); /* source port and sequence are 0 here */
 	for (i = 0; i < c->flows; i++)
 		b->base[i] = acc + (uint32_t)(uint16_t)(c->sport + i);
 }
@@ -158,17 +57,17 @@ static void flow_sums(struct blaster *b, const uint8_t *frame)
 static inline void stamp(struct blaster *b, uint8_t *f, uint64_t seq)
 {
 	uint8_t *udp = f + b->l4_off, *pl = udp + UDP_LEN;
-	unsigned int flow = (unsigned int)(seq % b->cfg->flows);
+	unsigned int flow = (unsigned int)(seq % b->cfg->dg.flows);
 	uint64_t acc = b->base[flow];
 	uint16_t cs;
 	int i;
 
-	put16(udp, (uint16_t)(b->cfg->sport + flow));
+	blast_put16(udp, (uint16_t)(b->cfg->dg.sport + flow));
 	for (i = 0; i < 8; i++)
 		pl[i] = (uint8_t)(seq >> (56 - 8 * i));
 	acc += (seq >> 48) + ((seq >> 32) & 0xffff) + ((seq >> 16) & 0xffff) + (seq & 0xffff);
-	cs = (uint16_t)~fold(acc);
-	put16(udp + 6, cs ? cs : 0xffff);
+	cs = (uint16_t)~blast_fold(acc);
+	blast_put16(udp + 6, cs ? cs : 0xffff);
 }
 
 /* Completions back into the pool; returns how many. */
@@ -268,10 +167,10 @@ int blast_xsk_run(const struct blast_xsk_cfg *cfg, struct blast_xsk_result *res,
 	memset(res, 0, sizeof(*res));
 	memset(&b, 0, sizeof(b));
 	b.cfg = cfg;
-	if (!cfg->flows || cfg->flows > MAX_FLOWS || cfg->payload < 8 || !cfg->batch ||
-	    cfg->batch > MAX_BATCH || ETH_LEN + IP6_LEN + UDP_LEN + cfg->payload > FRAME_SIZE) {
+	if (!cfg->dg.flows || cfg->dg.flows > MAX_FLOWS || cfg->dg.payload < 8 || !cfg->batch ||
+	    cfg->batch > MAX_BATCH || cfg->dg.payload > BLAST_PAYLOAD_MAX) {
 		snprintf(err, errlen, "--xsk: payload 8..%u bytes, batch 1..%u, flows 1..%u",
-			 FRAME_SIZE - ETH_LEN - IP6_LEN - UDP_LEN, MAX_BATCH, MAX_FLOWS);
+			 BLAST_PAYLOAD_MAX, MAX_BATCH, MAX_FLOWS);
 		return -EINVAL;
 	}
 	ifindex = if_nametoindex(cfg->ifname);
@@ -279,7 +178,7 @@ int blast_xsk_run(const struct blast_xsk_cfg *cfg, struct blast_xsk_result *res,
 		snprintf(err, errlen, "--xsk %s: no such interface", cfg->ifname);
 		return -ENODEV;
 	}
-	ret = own_mac(cfg->ifname, mac, err, errlen);
+	ret = blast_own_mac("--xsk", cfg->ifname, mac, err, errlen);
 	if (ret)
 		return ret;
 	b.pool = xl_pool_create(N_FRAMES, FRAME_SIZE, &po);
@@ -304,7 +203,7 @@ int blast_xsk_run(const struct blast_xsk_cfg *cfg, struct blast_xsk_result *res,
 		goto out;
 	}
 	for (i = 0; i < N_FRAMES; i++)
-		b.len = build(cfg, mac, all[i], &b.l4_off);
+		b.len = blast_frame_build(&cfg->dg, mac, all[i], &b.l4_off);
 	flow_sums(&b, all[0]);
 	xl_pool_put_bulk(b.pool, NULL, all, N_FRAMES);
 	b.area = xl_pool_region(b.pool, &len);

@@ -7,22 +7,18 @@
 #ifndef XLANE_BENCH_BLAST_XSK_H
 #define XLANE_BENCH_BLAST_XSK_H
 
-#include <netinet/in.h>
 #include <stdint.h>
 
+#include "blast_frame.h"
+
 struct blast_xsk_cfg {
-	const char *ifname;	  /* the sending interface */
-	unsigned int queue;	  /* its TX queue (the socket binds there) */
-	uint8_t dst_mac[6];	  /* next hop */
-	int family;		  /* AF_INET or AF_INET6 */
-	struct in6_addr src, dst; /* IPv4 in the first 4 bytes */
-	uint16_t sport, dport;	  /* host order; flows > 1 uses sport .. sport + flows - 1 */
-	unsigned int flows;	  /* distinct source ports, round robin (>= 1) */
-	unsigned int payload;	  /* UDP payload bytes (>= 8: the sequence number) */
-	unsigned int batch;	  /* descriptors per TX ring submit */
-	uint64_t count;		  /* datagrams at most */
-	uint64_t duration_ns;	  /* and for at most this long */
-	uint64_t rate;		  /* datagrams/s, paced per batch; 0: as fast as it can */
+	const char *ifname;	   /* the sending interface */
+	unsigned int queue;	   /* its TX queue (the socket binds there) */
+	struct blast_frame_cfg dg; /* the datagrams */
+	unsigned int batch;	   /* descriptors per TX ring submit */
+	uint64_t count;		   /* datagrams at most */
+	uint64_t duration_ns;	   /* and for at most this long */
+	uint64_t rate;		   /* datagrams/s, paced per batch; 0: as fast as it can */
 };
 
 struct blast_xsk_result {

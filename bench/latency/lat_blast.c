@@ -3,20 +3,25 @@
  * lat_blast: the load generator of the receive-only throughput comparison. It sends UDP
  * datagrams to one server as fast as one CPU can, for --duration seconds or --count datagrams,
  * whichever ends first, and reports what it sent. Receivers count what arrived; their rate
- * against the blaster's shows which side was the limit. Two engines:
+ * against the blaster's shows which side was the limit. Three engines:
  *
  *   - kernel UDP (default): blocking sendmmsg of --batch datagrams on a connected socket;
  *   - AF_XDP (--xsk IFACE --dst-mac MAC): datagrams built once into UMEM frames and sent from a
  *     TX-only AF_XDP socket (blast_xsk.c), past the sender's UDP/IP stack; zero-copy is tried
- *     first and the mode obtained is reported.
+ *     first and the mode obtained is reported;
+ *   - XDP (--xdp IFACE --dst-mac MAC): xl_blast (xdp_prog/blast.bpf.c) run by BPF_PROG_TEST_RUN
+ *     in live-frames mode redirects the datagram out of IFACE (blast_xdp.c); the peer of a veth
+ *     receives xdp_frames, as from a NIC, and the program paces each datagram itself.
  *
  *   lat_blast --server 198.18.0.1 [--port 7000] [--size 64] [--duration 3] [--count N]
  *             [--batch 64] [--rate PPS] [--cpu N] [--json FILE]
  *             [--xsk IFACE --dst-mac MAC [--src ADDR] [--queue N] [--flows N] [--sport N]]
+ *             [--xdp IFACE --dst-mac MAC [--src ADDR] [--flows N] [--sport N]]
  *
- * --rate paces the sending per batch (a batch goes out when it is due); without it, as fast as
- * the engine can. The payload is a fixed pattern; with --xsk its first 8 bytes carry a sequence number
- * (big-endian), so every datagram is distinct. Receive-only servers never look at it.
+ * --rate paces the sending per batch (a batch goes out when it is due; --xdp: per datagram);
+ * without it, as fast as the engine can. The payload is a fixed pattern; with --xsk and --xdp its
+ * first 8 bytes carry a sequence number (big-endian), so every datagram is distinct.
+ * Receive-only servers never look at it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "blast_xdp.h"
 #include "blast_xsk.h"
 #include "pace.h"
 #include "json.h"
@@ -43,8 +49,8 @@ struct blast_cfg {
 	unsigned long port, size, batch, count, rate;
 	double duration;
 	int cpu;
-	/* --xsk */
-	const char *xsk, *dst_mac, *src;
+	/* --xsk, --xdp */
+	const char *xsk, *xdp, *dst_mac, *src;
 	unsigned long queue, flows, sport;
 	uint8_t mac[6]; /* --dst-mac, parsed */
 };
@@ -84,19 +90,28 @@ static int parse_mac(const char *s, uint8_t mac[6])
 
 static int parse(int argc, char **argv, struct blast_cfg *c)
 {
-	static const struct option lo[] = {{"server", 1, NULL, 'S'}, {"port", 1, NULL, 'p'},
-					   {"size", 1, NULL, 's'},   {"duration", 1, NULL, 'd'},
-					   {"count", 1, NULL, 'n'},  {"batch", 1, NULL, 'b'},
-					   {"cpu", 1, NULL, 'c'},    {"json", 1, NULL, 'j'},
-					   {"xsk", 1, NULL, 'X'},    {"dst-mac", 1, NULL, 'M'},
-					   {"src", 1, NULL, 'A'},    {"queue", 1, NULL, 'q'},
-					   {"flows", 1, NULL, 'F'},  {"sport", 1, NULL, 'P'},
-					   {"rate", 1, NULL, 'r'},   {0}};
+	static const struct option lo[] = {{"server", 1, NULL, 'S'},
+					   {"port", 1, NULL, 'p'},
+					   {"size", 1, NULL, 's'},
+					   {"duration", 1, NULL, 'd'},
+					   {"count", 1, NULL, 'n'},
+					   {"batch", 1, NULL, 'b'},
+					   {"cpu", 1, NULL, 'c'},
+					   {"json", 1, NULL, 'j'},
+					   {"xsk", 1, NULL, 'X'},
+					   {"dst-mac", 1, NULL, 'M'},
+					   {"src", 1, NULL, 'A'},
+					   {"queue", 1, NULL, 'q'},
+					   {"flows", 1, NULL, 'F'},
+					   {"sport", 1, NULL, 'P'},
+					   {"rate", 1, NULL, 'r'},
+					   {"xdp", 1, NULL, 'x'},
+					   {0}};
 	unsigned long v;
 	char *end;
 	int o;
 
-	while ((o = getopt_long(argc, argv, "S:p:s:d:n:b:c:j:X:M:A:q:F:P:r:", lo, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "S:p:s:d:n:b:c:j:X:M:A:q:F:P:r:x:", lo, NULL)) != -1) {
 		switch (o) {
 		case 'S':
 			c->server = optarg;
@@ -135,6 +150,9 @@ static int parse(int argc, char **argv, struct blast_cfg *c)
 		case 'X':
 			c->xsk = optarg;
 			break;
+		case 'x':
+			c->xdp = optarg;
+			break;
 		case 'M':
 			c->dst_mac = optarg;
 			break;
@@ -164,7 +182,8 @@ static int parse(int argc, char **argv, struct blast_cfg *c)
 				"PPS] [--cpu N] "
 				"[--json FILE] [--xsk IFACE --dst-mac MAC [--src ADDR] [--queue N "
 				"(0)] "
-				"[--flows N (1)] [--sport N (40000)]]\n");
+				"[--flows N (1)] [--sport N (40000)]] [--xdp IFACE --dst-mac MAC "
+				"[--src ADDR] [--flows N] [--sport N]]\n");
 			return -EINVAL;
 		}
 	}
@@ -176,19 +195,29 @@ static int parse(int argc, char **argv, struct blast_cfg *c)
 		fprintf(stderr, "lat_blast: --server is required\n");
 		return -EINVAL;
 	}
-	if (!c->xsk && (c->dst_mac || c->src || c->queue || c->flows != 1 || c->sport != 40000)) {
-		fprintf(stderr,
-			"lat_blast: --dst-mac, --src, --queue, --flows and --sport need --xsk\n");
+	if (c->xsk && c->xdp) {
+		fprintf(stderr, "lat_blast: --xsk and --xdp are two engines: give one\n");
 		return -EINVAL;
 	}
-	if (c->xsk && !c->dst_mac) {
-		fprintf(stderr, "lat_blast: --xsk needs --dst-mac (the next hop's MAC address)\n");
+	if (!c->xsk && !c->xdp && (c->dst_mac || c->src || c->flows != 1 || c->sport != 40000)) {
+		fprintf(stderr, "lat_blast: --dst-mac, --src, --flows and --sport need --xsk or "
+				"--xdp\n");
 		return -EINVAL;
 	}
-	if (c->xsk && parse_mac(c->dst_mac, c->mac))
+	if (!c->xsk && c->queue) {
+		fprintf(stderr, "lat_blast: --queue needs --xsk\n");
 		return -EINVAL;
-	if (c->xsk && c->size < 8) {
-		fprintf(stderr, "lat_blast: --size: --xsk needs at least 8 bytes (the sequence)\n");
+	}
+	if ((c->xsk || c->xdp) && !c->dst_mac) {
+		fprintf(stderr, "lat_blast: --%s needs --dst-mac (the next hop's MAC address)\n",
+			c->xsk ? "xsk" : "xdp");
+		return -EINVAL;
+	}
+	if ((c->xsk || c->xdp) && parse_mac(c->dst_mac, c->mac))
+		return -EINVAL;
+	if ((c->xsk || c->xdp) && c->size < 8) {
+		fprintf(stderr, "lat_blast: --size: --%s needs at least 8 bytes (the sequence)\n",
+			c->xsk ? "xsk" : "xdp");
 		return -EINVAL;
 	}
 	return 0;
@@ -222,24 +251,20 @@ static int iface_addr(const char *ifname, int family, struct in6_addr *out)
 	return ret;
 }
 
-static int xsk_cfg(const struct blast_cfg *c, struct blast_xsk_cfg *x)
+/* The datagrams of the frame engines, sent from @ifname (given as --@opt). */
+static int frame_cfg(const struct blast_cfg *c, const char *opt, const char *ifname,
+		     struct blast_frame_cfg *x)
 {
 	int ret;
 
 	memset(x, 0, sizeof(*x));
-	x->ifname = c->xsk;
-	x->queue = (unsigned int)c->queue;
 	x->flows = (unsigned int)c->flows;
 	x->sport = (uint16_t)c->sport;
 	x->dport = (uint16_t)c->port;
 	x->payload = (unsigned int)c->size;
-	x->batch = (unsigned int)c->batch;
-	x->count = c->count;
-	x->duration_ns = (uint64_t)(c->duration * 1e9);
-	x->rate = c->rate;
 	memcpy(x->dst_mac, c->mac, 6);
-	if (!if_nametoindex(c->xsk)) {
-		fprintf(stderr, "lat_blast: --xsk %s: no such interface\n", c->xsk);
+	if (!if_nametoindex(ifname)) {
+		fprintf(stderr, "lat_blast: --%s %s: no such interface\n", opt, ifname);
 		return -ENODEV;
 	}
 	if (inet_pton(AF_INET, c->server, &x->dst) == 1) {
@@ -257,10 +282,9 @@ static int xsk_cfg(const struct blast_cfg *c, struct blast_xsk_cfg *x)
 				x->family == AF_INET ? "IPv4" : "IPv6");
 			return -EINVAL;
 		}
-	} else if ((ret = iface_addr(c->xsk, x->family, &x->src))) {
-		fprintf(stderr,
-			"lat_blast: --xsk %s: no %s address to send from (%s); give --src\n",
-			c->xsk, x->family == AF_INET ? "IPv4" : "IPv6", strerror(-ret));
+	} else if ((ret = iface_addr(ifname, x->family, &x->src))) {
+		fprintf(stderr, "lat_blast: --%s %s: no %s address to send from (%s); give --src\n",
+			opt, ifname, x->family == AF_INET ? "IPv4" : "IPv6", strerror(-ret));
 		return ret;
 	}
 	return 0;
@@ -305,6 +329,7 @@ struct blast_res {
 	char note[256];
 	uint64_t tx_invalid;
 	uint64_t device_drops; /* --xsk: frames the device dropped (counted in sent) */
+	uint64_t frames;       /* --xdp: frames the program ran on, sent or not yet due */
 };
 
 static int run_kernel(const struct blast_cfg *c, struct blast_res *r)
@@ -351,11 +376,16 @@ static int run_kernel(const struct blast_cfg *c, struct blast_res *r)
 static int run_xsk(const struct blast_cfg *c, struct blast_res *r)
 {
 	struct blast_xsk_result xr;
-	struct blast_xsk_cfg x;
+	struct blast_xsk_cfg x = {.ifname = c->xsk,
+				  .queue = (unsigned int)c->queue,
+				  .batch = (unsigned int)c->batch,
+				  .count = c->count,
+				  .duration_ns = (uint64_t)(c->duration * 1e9),
+				  .rate = c->rate};
 	char err[512] = "";
 	int ret;
 
-	ret = xsk_cfg(c, &x);
+	ret = frame_cfg(c, "xsk", c->xsk, &x.dg);
 	if (ret)
 		return ret;
 	ret = blast_xsk_run(&x, &xr, err, sizeof(err));
@@ -378,6 +408,33 @@ static int run_xsk(const struct blast_cfg *c, struct blast_res *r)
 	return 0;
 }
 
+static int run_xdp(const struct blast_cfg *c, struct blast_res *r)
+{
+	struct blast_xdp_result xr;
+	struct blast_xdp_cfg x = {.ifname = c->xdp,
+				  .count = c->count,
+				  .duration_ns = (uint64_t)(c->duration * 1e9),
+				  .rate = c->rate};
+	char err[512] = "";
+	int ret;
+
+	ret = frame_cfg(c, "xdp", c->xdp, &x.dg);
+	if (ret)
+		return ret;
+	ret = blast_xdp_run(&x, &xr, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "lat_blast: %s\n", err);
+		return ret;
+	}
+	r->sent = xr.sent;
+	r->calls = xr.runs;
+	r->frames = xr.frames;
+	r->secs = xr.seconds;
+	fprintf(stderr, "lat_blast: xl_blast on %s: %llu test runs of live frames\n", c->xdp,
+		(unsigned long long)xr.runs);
+	return 0;
+}
+
 static int write_json(const struct blast_cfg *c, const struct blast_res *r)
 {
 	FILE *f = fopen(c->json, "w");
@@ -393,11 +450,15 @@ static int write_json(const struct blast_cfg *c, const struct blast_res *r)
 	if (c->xsk)
 		snprintf(gen, sizeof(gen), "lat_blast --xsk (AF_XDP TX, %s mode, %lu flows)",
 			 r->bind_mode, c->flows);
+	else if (c->xdp)
+		snprintf(gen, sizeof(gen),
+			 "lat_blast --xdp (XDP live frames redirected by xl_blast, %lu flows)",
+			 c->flows);
 	else
 		snprintf(gen, sizeof(gen), "lat_blast (kernel UDP, blocking sendmmsg)");
 	bench_json_obj_begin(j);
 	bench_json_kv_str(j, "generator", gen);
-	bench_json_kv_str(j, "engine", c->xsk ? "af_xdp" : "sendmmsg");
+	bench_json_kv_str(j, "engine", c->xsk ? "af_xdp" : c->xdp ? "xdp_live" : "sendmmsg");
 	bench_json_kv_str(j, "server", c->server);
 	bench_json_kv_uint(j, "port", c->port);
 	bench_json_kv_uint(j, "payload_bytes", c->size);
@@ -412,6 +473,11 @@ static int write_json(const struct blast_cfg *c, const struct blast_res *r)
 		bench_json_kv_uint(j, "flows", c->flows);
 		bench_json_kv_uint(j, "tx_invalid_descs", r->tx_invalid);
 		bench_json_kv_uint(j, "device_drops", r->device_drops);
+	}
+	if (c->xdp) {
+		bench_json_kv_str(j, "iface", c->xdp);
+		bench_json_kv_uint(j, "flows", c->flows);
+		bench_json_kv_uint(j, "frames_run", r->frames);
 	}
 	bench_json_kv_uint(j, "sent", r->sent);
 	bench_json_kv_uint(j, "failed_calls", r->errors);
@@ -450,7 +516,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (c.xsk ? run_xsk(&c, &r) : run_kernel(&c, &r))
+	if (c.xsk ? run_xsk(&c, &r) : c.xdp ? run_xdp(&c, &r) : run_kernel(&c, &r))
 		return 1;
 	fprintf(stderr,
 		"lat_blast: %llu datagrams of %lu B in %.3f s (%.0f/s), %llu failed calls\n",
