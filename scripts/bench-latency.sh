@@ -24,9 +24,12 @@
 #                                          keep other load from descheduling them; the NAPI thread
 #                                          of the receive-only runs gets N too, and below 0
 #                                          xlane-wakeup and DPDK also run with it at nice 0
-#                            [--generator xsk|sendmmsg]  the receive-only load: lat_blast on an
-#                                          AF_XDP TX socket (default; falls back to sendmmsg when
-#                                          it cannot start) or on a kernel UDP socket
+#                            [--generator xdp|xsk|sendmmsg]  the receive-only load: lat_blast
+#                                          redirecting XDP live frames (default: the server's veth
+#                                          receives xdp_frames, as from a NIC's ring), on an AF_XDP
+#                                          TX socket (the server's veth receives skbs), or on a
+#                                          kernel UDP socket; xdp falls back to xsk, xsk to
+#                                          sendmmsg, when it cannot start
 #   scripts/bench-latency.sh --srv-iface IF --srv-ip ADDR [--srv-ip6 ADDR] [--srv-netns NS]
 #                            [--cli-iface IF] [--cli-netns NS] ...       (real interfaces: no testbed)
 #
@@ -38,7 +41,7 @@ cd "$(dirname "$0")/.."
 top=$PWD
 cmdline="scripts/bench-latency.sh${*:+ $*}" # recorded in the JSON before the options are shifted away
 
-quick=0 build= out=results cpus=0,1 servers=all rt=0 nice=0 rx_gen=xsk
+quick=0 build= out=results cpus=0,1 servers=all rt=0 nice=0 rx_gen=xdp
 srv_if= cli_if= srv_ns= cli_ns= srv_ip= srv_ip6= real=0
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
@@ -68,7 +71,7 @@ done
 srv_cpu=${BASH_REMATCH[1]} cli_cpu=${BASH_REMATCH[2]}
 [ "$srv_cpu" != "$cli_cpu" ] || { echo "bench-latency: server and client need distinct CPUs" >&2; exit 2; }
 [[ "$rt" =~ ^[0-9]+$ ]] && [ "$rt" -le 99 ] || { echo "bench-latency: --rt wants 1..99, got '$rt'" >&2; exit 2; }
-[[ "$rx_gen" =~ ^(xsk|sendmmsg)$ ]] || { echo "bench-latency: --generator wants xsk or sendmmsg, got '$rx_gen'" >&2; exit 2; }
+[[ "$rx_gen" =~ ^(xdp|xsk|sendmmsg)$ ]] || { echo "bench-latency: --generator wants xdp, xsk or sendmmsg, got '$rx_gen'" >&2; exit 2; }
 [[ "$nice" =~ ^-?[0-9]+$ ]] && [ "$nice" -ge -20 ] && [ "$nice" -le 19 ] ||
 	{ echo "bench-latency: --nice wants -20..19, got '$nice'" >&2; exit 2; }
 rt_pfx=()
@@ -85,7 +88,7 @@ if [ "$quick" = 1 ]; then
 else
 	REPEAT=3 DUR=3 WARM=1 V6_REPEAT=3 SWEEP_RATES=5000,10000,25000,50000,100000,150000,200000,300000
 	STEP=0.5 TPUT_REPEAT=3 TPUT_START=20000 TPUT_MAX=4000000 DRAIN=200 TAX_REPEAT=3 BD_SIZE=72 RX_REPEAT=3 RX_DUR=1 RX_SETTLE=0.3
-	RX_RATES=250000,500000,750000,1000000,1500000,2000000,3000000
+	RX_RATES=250000,500000,750000,1000000,1250000,1500000,1750000,2000000,3000000
 fi
 # no server outlives this, whatever happens to the script
 if [ "$quick" = 1 ]; then MAXS=120; else MAXS=1800; fi
@@ -155,11 +158,22 @@ say() { printf '[bench-latency %3ss] %s\n' "$SECONDS" "$*" >&2; }
 # keep that default; the throughput search moves it to the server's CPU (RPS for the socket path,
 # threaded NAPI pinned to the server's CPU for XDP) so each server pays for its own receive work.
 srv_mask=$(printf '%x' $((1 << srv_cpu)))
+# With the XDP generator (lat_blast --xdp) the testbed's server veth has GRO on during the
+# receive-only runs: veth takes xdp_frames only into a NAPI instance, which a veth without an XDP
+# program has only with GRO on (a NIC's default; veth's is off). The latency runs keep it off.
 rx_default() {
 	in_srv sh -c "echo 0 > /sys/class/net/$srv_if/queues/rx-0/rps_cpus; echo 0 > /sys/class/net/$srv_if/threaded" 2>/dev/null || true
+	[ "$real" = 1 ] || in_srv ethtool -K "$srv_if" gro off >/dev/null 2>&1 || true
 }
 rx_on_server() { # [napi-nice] -> prints what it obtained (napi-nice: the NAPI thread's nice; default: the server's)
 	local what=() pid knice=${1:-$nice}
+	if [ "$rx_gen" = xdp ] && [ "$real" = 0 ]; then
+		if in_srv ethtool -K "$srv_if" gro on >/dev/null 2>&1; then
+			what+=("GRO on (veth: a NAPI instance for xdp_frames)")
+		else
+			what+=("GRO not available")
+		fi
+	fi
 	if in_srv sh -c "echo $srv_mask > /sys/class/net/$srv_if/queues/rx-0/rps_cpus" 2>/dev/null; then
 		what+=("RPS rx-0 -> cpu$srv_cpu")
 	else
@@ -458,21 +472,26 @@ else
 fi
 
 # ---- receive-only throughput: each receiver counts what lat_blast sends as fast as one CPU can ---------
-# The generator: lat_blast on an AF_XDP TX socket (--generator xsk, the default) sends past the
-# client's UDP/IP stack, about twice what sendmmsg reaches on one CPU, so that it is not the limit;
-# it needs the next hop's MAC (the testbed's static neighbour, or the client's neighbour table).
+# The generator (--generator): lat_blast --xdp (the default) runs xl_blast in BPF_PROG_TEST_RUN's
+# live-frames mode, which redirects the datagram out of the client's veth: the server's veth
+# receives xdp_frames, as a NIC's driver hands its XDP program DMA buffers, and the generator
+# sends about 10 M/s here, paced per datagram in the program. lat_blast --xsk (AF_XDP TX, copy
+# mode) builds an skb per datagram, which the server's veth converts back (a copy) before its XDP
+# program runs, and tops out near 1.3 M/s: the limit of every receiver's best step before
+# 2026-12-04. Both need the next hop's MAC (the testbed's static neighbour, or the client's
+# neighbour table); sendmmsg is the kernel UDP socket.
 blast_step() { # rate json: one step of the generator in use, for RX_DUR seconds
 	local gen=()
-	[ "$rx_gen" != xsk ] || gen=(--xsk "$cli_if" --dst-mac "$rx_mac")
+	[ "$rx_gen" = sendmmsg ] || gen=(--"$rx_gen" "$cli_if" --dst-mac "$rx_mac")
 	in_cli "${rt_pfx[@]}" taskset -c "$cli_cpu" "$bin/lat_blast" --server "$srv_ip" --port "$PORT" \
 		--size 64 --rate "$1" --duration "$RX_DUR" "${gen[@]}" --json "$2" 2>>"$log" || true
 }
-if [ "$rx_gen" = xsk ]; then
+if [ "$rx_gen" != sendmmsg ]; then
 	rx_mac=${mac:-}
 	[ -n "$rx_mac" ] || [ -z "$cli_if" ] ||
 		rx_mac=$(in_cli ip -j neigh show "$srv_ip" dev "$cli_if" 2>/dev/null | jq -r '.[0].lladdr // empty' || true)
 	if [ -z "$cli_if" ] || [ -z "$rx_mac" ]; then
-		say "rxonly: no client interface or no MAC for $srv_ip: the kernel UDP generator (sendmmsg) instead of AF_XDP"
+		say "rxonly: no client interface or no MAC for $srv_ip: the kernel UDP generator (sendmmsg) instead of $rx_gen"
 		rx_gen=sendmmsg
 	fi
 fi
@@ -580,11 +599,13 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 				say "rxonly: $name rep $rep/$RX_REPEAT: lat_blast ($rx_gen) at $rate/s for ${RX_DUR}s (receive work: $steer)"
 				bj=$tmp/blast-$s-$rep-$rate.json
 				blast_step "$rate" "$bj"
-				if [ "$rx_gen" = xsk ] && [ ! -s "$bj" ]; then
-					say "rxonly: the AF_XDP generator did not run ($(tail -n 1 "$log")); sendmmsg from here on"
-					rx_gen=sendmmsg
+				while [ "$rx_gen" != sendmmsg ] && [ ! -s "$bj" ]; do
+					next=sendmmsg
+					[ "$rx_gen" != xdp ] || next=xsk
+					say "rxonly: the $rx_gen generator did not run ($(tail -n 1 "$log")); $next from here on"
+					rx_gen=$next
 					blast_step "$rate" "$bj"
-				fi
+				done
 				sleep "$RX_SETTLE" # what is in flight lands and is counted
 				after=$(rx_now "$base" "$st")
 				[ -s "$bj" ] || continue
@@ -629,7 +650,7 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 	rxonly=$(jq -n --argjson r "$rx_res" --arg dur "$RX_DUR" --arg rates "$RX_RATES" --arg cc "$cli_cpu" --arg sc "$srv_cpu" \
 		'def ratio($a; $b): if ($r[$a].rx_pps.median // 0) > 0 and ($r[$b].rx_pps.median // 0) > 0
 		                     then $r[$a].rx_pps.median / $r[$b].rx_pps.median else null end;
-		 {generator: ([$r[].runs[].generator] | unique | join(", ") | "\(.): batches of 64, 64-byte payloads, on cpu\($cc)"),
+		 {generator: ([$r[].runs[].generator] | unique | join(", ") | "\(.): 64-byte payloads, on cpu\($cc)"),
 		  duration_s: ($dur | tonumber), offered_pps: ($rates | split(",") | map(tonumber)), receive_work: "on cpu\($sc) (RPS for the socket path, threaded NAPI for XDP)",
 		  receivers: $r,
 		  ratios: {"xlane-busypoll/dpdk": ratio("xlane-busypoll-rxonly"; "dpdk-af_xdp-rxonly"),

@@ -2,19 +2,21 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # The receive path's ceiling on the veth testbed: xl_drop (XDP_DROP, xdp_prog/drop.bpf.c) on the
 # server's veth, its receive work on the server's CPU (threaded NAPI pinned there, as for the
-# receive-only comparison of scripts/bench-latency.sh), and lat_blast --xsk (AF_XDP TX) stepping
-# the offered rate from the client's CPU. What XDP_DROP sustains bounds every AF_XDP receiver
+# receive-only comparison of scripts/bench-latency.sh), and lat_blast stepping the offered rate
+# from the client's CPU: --generator xdp (default: XDP live frames, which the server's veth
+# receives as xdp_frames, as from a NIC) or xsk (AF_XDP TX: skbs, which veth converts before XDP). What XDP_DROP sustains bounds every AF_XDP receiver
 # on the same testbed (xlane, DPDK's net_af_xdp): each of them also redirects, copies the frame
 # into its UMEM and runs a user-space loop on that CPU.
 #
 #   scripts/rx-ceiling.sh [--quick] [--build DIR] [--rates LIST] [--duration S] [--repeat N]
-#                         [--cpus SRV,CLI] [--json FILE]
+#                         [--cpus SRV,CLI] [--generator xdp|xsk] [--json FILE]
 #
-# Defaults: --build build/run (built if needed), --rates 250000,500000,750000,1000000,1250000,
-# 1500000,3000000, --duration 1, --repeat 3, --cpus 0,1, --json results/rx-ceiling.json.
+# Defaults: --build build/run (built if needed), --rates 250000,500000,1000000,1500000,2000000,
+# 3000000,5000000,10000000, --duration 1, --repeat 3, --cpus 0,1, --generator xdp,
+# --json results/rx-ceiling.json.
 # --quick: rates 300000,3000000, 0.3 s, one repetition (a smoke run, seconds).
 # Per step: the datagrams lat_blast sent, the frames XDP dropped (veth's rx_queue_0_xdp_drops),
-# the datagrams veth refused because its ring was full (lat_blast's device_drops), and the loss
+# the datagrams veth refused because its ring was full (--xsk: lat_blast's device_drops), and the loss
 # (1 - XDP frames / sent, at least 0: XDP_DROP also takes the few frames the client's kernel sends
 # on its own, such as IPv6 neighbour discovery). Root; the testbed's namespaces are removed on any
 # exit. The figures move with the machine's state (on the README's VM the peak was 1.25 M/s in
@@ -22,18 +24,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build=build/run rates=250000,500000,750000,1000000,1250000,1500000,3000000 dur=1 repeat=3
-cpus=0,1 json=results/rx-ceiling.json
+build=build/run rates=250000,500000,1000000,1500000,2000000,3000000,5000000,10000000 dur=1 repeat=3
+cpus=0,1 json=results/rx-ceiling.json gen=xdp
 usage() { sed -n '10,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "$1"; }
 die() { echo "rx-ceiling: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) rates=300000,3000000 dur=0.3 repeat=1; shift ;;
-	--build|--rates|--duration|--repeat|--cpus|--json)
+	--build|--rates|--duration|--repeat|--cpus|--json|--generator)
 		[ $# -ge 2 ] || die "$1 needs a value"
 		case "$1" in
 		--build) build=$2 ;; --rates) rates=$2 ;; --duration) dur=$2 ;;
-		--repeat) repeat=$2 ;; --cpus) cpus=$2 ;; --json) json=$2 ;;
+		--repeat) repeat=$2 ;; --cpus) cpus=$2 ;; --json) json=$2 ;; --generator) gen=$2 ;;
 		esac
 		shift 2 ;;
 	-h|--help) usage 0 ;;
@@ -48,6 +50,7 @@ fi
 if ! [[ "$repeat" =~ ^[0-9]+$ ]] || [ "$repeat" -lt 1 ] || [ "$repeat" -gt 20 ]; then
 	die "--repeat wants 1..20, got '$repeat'"
 fi
+[[ "$gen" =~ ^(xdp|xsk)$ ]] || die "--generator wants xdp or xsk, got '$gen'"
 [[ "$cpus" =~ ^([0-9]+),([0-9]+)$ ]] || die "--cpus wants SRV,CLI, got '$cpus'"
 srv_cpu=${BASH_REMATCH[1]} cli_cpu=${BASH_REMATCH[2]}
 [ "$srv_cpu" != "$cli_cpu" ] || die "server and client need distinct CPUs"
@@ -92,10 +95,10 @@ xdp_drops() { ip netns exec "$srv_ns" ethtool -S "$srv_if" | awk '$1 == "rx_queu
 steps='[]'
 for rep in $(seq "$repeat"); do
 	for rate in ${rates//,/ }; do
-		say "rep $rep/$repeat: lat_blast --xsk at $rate/s for ${dur}s (receive work: cpu$srv_cpu)"
+		say "rep $rep/$repeat: lat_blast --$gen at $rate/s for ${dur}s (receive work: cpu$srv_cpu)"
 		before=$(xdp_drops)
 		ip netns exec "$cli_ns" taskset -c "$cli_cpu" "$blast" --server "$XL_TB_SRV_IP4" --port 7000 \
-			--size 64 --rate "$rate" --duration "$dur" --xsk "$cli_if" --dst-mac "$mac" \
+			--size 64 --rate "$rate" --duration "$dur" --"$gen" "$cli_if" --dst-mac "$mac" \
 			--json "$tmp/b.json" 2>>"$tmp/blast.log" || {
 			echo "rx-ceiling: lat_blast failed: $(tail -n 2 "$tmp/blast.log")" >&2
 			exit 1

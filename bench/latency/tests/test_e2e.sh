@@ -120,9 +120,11 @@ grep -q "each receiver at its best placement" "$out/stdout.txt" || bad "stdout h
 jq -e --arg o "$out" '.command | startswith("scripts/bench-latency.sh --quick ") and contains("--out \($o) --nice -5")' \
 	"$json" >/dev/null || bad "command not recorded with its options: $(jq -c .command "$json")"
 grep -q "at the top step" "$out/stdout.txt" || bad "stdout has no receive rate at the top (overload) step"
-# the default generator is lat_blast's AF_XDP engine; every run says which one sent its load
-jq -e '.receive_only.generator | test("AF_XDP TX")' "$json" >/dev/null ||
-	bad "receive-only generator is not the AF_XDP one: $(jq -c .receive_only.generator "$json")"
+# the default generator is lat_blast's XDP live-frames engine; every run says which one sent its load
+jq -e '.receive_only.generator | test("XDP live frames")' "$json" >/dev/null ||
+	bad "receive-only generator is not the XDP live-frames one: $(jq -c .receive_only.generator "$json")"
+jq -e '[.receive_only.receivers[].runs[].steps[].generator | test("XDP live frames")] | all' "$json" >/dev/null ||
+	bad "a receive-only step was not sent by the XDP live-frames generator"
 # the DPDK peer says what it stands in for
 jq -e '.servers[] | select(.name == "dpdk-af_xdp") | .stands_in_for | test("testpmd")' "$json" >/dev/null ||
 	bad "dpdk-af_xdp does not say it stands in for testpmd"

@@ -42,7 +42,7 @@ if grep -q '^peak [0-9]* frames/s through XDP_DROP' "$work/out"; then ok "summar
 after=$(ip netns list | grep -c '^xlceil' || true)
 if [ "$after" -le "$before" ]; then ok "namespaces removed"; else fail "$((after - before)) namespace(s) left behind"; fi
 
-for bad in "--rates 0" "--duration 0" "--repeat 0" "--cpus 1,1" "--bogus"; do
+for bad in "--rates 0" "--duration 0" "--repeat 0" "--cpus 1,1" "--generator udp" "--bogus"; do
 	# shellcheck disable=SC2086
 	if "$src/scripts/rx-ceiling.sh" $bad >/dev/null 2>"$work/bad"; then
 		fail "$bad accepted"
