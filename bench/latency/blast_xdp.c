@@ -19,13 +19,17 @@
 #include "xl_blast_bpf.skel.h"
 
 /*
- * Frames per test run. A run costs a page pool's set-up and tear-down (about half a millisecond
- * here, during which nothing is sent), and the duration is checked between runs: 65536 frames
- * take a few milliseconds at the program's speed.
+ * Test runs. A run costs a page pool's set-up and tear-down (about half a millisecond here,
+ * during which nothing is sent), and the duration is checked between runs. So each run is sized
+ * from the last one's speed to last about RUN_NS (or what is left of the duration, if less):
+ * the pauses then cost about 1 % of the rate. The first run has RUN_FIRST frames.
  */
-#define RUN_FRAMES 65536U
-#define FX_SHIFT   8   /* as in blast.bpf.c */
-#define SLACK	   32U /* datagrams of lateness caught up after a pause */
+#define RUN_NS	  50000000ULL
+#define RUN_FIRST 16384U
+#define RUN_MIN	  1024U
+#define RUN_MAX	  (1U << 24)
+#define FX_SHIFT  8   /* as in blast.bpf.c */
+#define SLACK	  64U /* datagrams of lateness caught up after a pause */
 
 static int fail(char *err, size_t errlen, int ret, const char *fmt, const char *a, const char *b)
 {
@@ -39,7 +43,7 @@ int blast_xdp_run(const struct blast_xdp_cfg *cfg, struct blast_xdp_result *res,
 	static uint8_t frame[BLAST_FRAME_MAX];
 	struct xl_blast_bpf *skel;
 	unsigned int ifindex, l4_off, len;
-	uint64_t t0, end;
+	uint64_t t0, end, now, run_t0 = 0;
 	uint8_t mac[6];
 	int ret, fd;
 
@@ -82,11 +86,22 @@ int blast_xdp_run(const struct blast_xdp_cfg *cfg, struct blast_xdp_result *res,
 	fd = bpf_program__fd(skel->progs.xl_blast);
 
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len,
-		    .repeat = RUN_FRAMES, .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
+		    .repeat = RUN_FIRST, .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
 	t0 = blast_now_ns();
 	end = t0 + cfg->duration_ns;
 	skel->bss->xl_blast_due_fx = t0 << FX_SHIFT; /* bpf_ktime_get_ns() is CLOCK_MONOTONIC */
-	while (skel->bss->xl_blast_sent < cfg->count && blast_now_ns() < end) {
+	while (skel->bss->xl_blast_sent < cfg->count && (now = blast_now_ns()) < end) {
+		if (res->runs) {
+			/* the last run's speed, for a run of RUN_NS or what is left */
+			double per_ns = (double)opts.repeat / (double)(now - run_t0);
+			uint64_t want = (uint64_t)(per_ns * (double)(end - now < RUN_NS ? end - now
+											: RUN_NS));
+
+			opts.repeat = (uint32_t)(want < RUN_MIN	  ? RUN_MIN
+						 : want > RUN_MAX ? RUN_MAX
+								  : want);
+		}
+		run_t0 = now;
 		if (bpf_prog_test_run_opts(fd, &opts)) {
 			ret = -errno;
 			snprintf(err, errlen,
@@ -96,7 +111,7 @@ int blast_xdp_run(const struct blast_xdp_cfg *cfg, struct blast_xdp_result *res,
 			goto out;
 		}
 		res->runs++;
-		res->frames += RUN_FRAMES;
+		res->frames += opts.repeat;
 	}
 	res->seconds = (double)(blast_now_ns() - t0) / 1e9;
 	res->sent = skel->bss->xl_blast_sent;
