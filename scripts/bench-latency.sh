@@ -88,7 +88,7 @@ if [ "$quick" = 1 ]; then
 else
 	REPEAT=3 DUR=3 WARM=1 V6_REPEAT=3 SWEEP_RATES=5000,10000,25000,50000,100000,150000,200000,300000
 	STEP=0.5 TPUT_REPEAT=3 TPUT_START=20000 TPUT_MAX=4000000 DRAIN=200 TAX_REPEAT=3 BD_SIZE=72 RX_REPEAT=3 RX_DUR=1 RX_SETTLE=0.3
-	RX_RATES=250000,500000,750000,1000000,1250000,1500000,1750000,2000000,3000000
+	RX_RATES=250000,500000,1000000,1500000,2000000,2500000,3000000,4000000,6000000
 fi
 # no server outlives this, whatever happens to the script
 if [ "$quick" = 1 ]; then MAXS=120; else MAXS=1800; fi
@@ -545,12 +545,12 @@ if [ ${#rx_list[@]} -gt 0 ] && [ "$real" = 0 ] && [ -s "$drop_obj" ]; then rx_li
 # receiver that sleeps when idle does best with the default instead: woken, it preempts the
 # thread, drains its ring and sleeps again, where at equal weight the thread keeps the CPU while
 # the RX ring overflows (1.5 M/s offered at nice -20: xlane need_wakeup received 1.04 M/s against
-# 0.45 M/s). So xlane-wakeup runs in both placements, and so does DPDK, so that the comparator
-# also gets its best; a variant is NAME@napi-nice0, and each receiver's best placement enters
-# the "best" ratios.
+# 0.45 M/s). So xlane-wakeup runs in both placements, and so do DPDK and the kernel's recvmmsg
+# path (which sleeps too), so that the comparators also get their best; a variant is
+# NAME@napi-nice0, and each receiver's best placement enters the "best" ratios.
 if [ "$nice" -lt 0 ] && [ "$rt" = 0 ]; then
 	for s in "${rx_list[@]}"; do
-		case "$s" in xlane-wakeup | dpdk-af_xdp) rx_list+=("$s@napi-nice0") ;; esac
+		case "$s" in xlane-wakeup | dpdk-af_xdp | kernel-mmsg) rx_list+=("$s@napi-nice0") ;; esac
 	done
 fi
 rx_parse() { # entry -> base (the server), knice (its NAPI thread's nice), name (its JSON key)

@@ -106,7 +106,7 @@ jq -e '.receive_only.ratios | has("xlane-busypoll/xdp-drop") and has("dpdk/xdp-d
 	bad "receive-only: no ratios to the xdp-drop ceiling: $(jq -c .receive_only.ratios "$json")"
 # both NAPI placements (thread at the server's nice, and at nice 0), each with what it got, and
 # each receiver's best placement in the "best" ratios
-for v in xlane-wakeup-rxonly-napi-nice0 dpdk-af_xdp-rxonly-napi-nice0; do
+for v in xlane-wakeup-rxonly-napi-nice0 dpdk-af_xdp-rxonly-napi-nice0 kernel-recvmmsg-rxonly-napi-nice0; do
 	jq -e --arg v "$v" '.receive_only.receivers[$v] | (.runs | length > 0) and (.rx_placement | test("at nice 0"))' \
 		"$json" >/dev/null || bad "receive-only: no $v run with the NAPI thread at nice 0"
 done
