@@ -16,7 +16,8 @@
 # --json results/rx-ceiling.json.
 # --quick: rates 300000,3000000, 0.3 s, one repetition (a smoke run, seconds).
 # Per step: the datagrams lat_blast sent, the frames XDP dropped (veth's rx_queue_0_xdp_drops),
-# the datagrams veth refused because its ring was full (--xsk: lat_blast's device_drops), and the loss
+# the datagrams veth refused because its ring was full (--xsk: lat_blast's device_drops; --xdp: the
+# client veth's tx_queue_0_xdp_xmit_errors), and the loss
 # (1 - XDP frames / sent, at least 0: XDP_DROP also takes the few frames the client's kernel sends
 # on its own, such as IPv6 neighbour discovery). Root; the testbed's namespaces are removed on any
 # exit. The figures move with the machine's state (on the README's VM the peak was 1.25 M/s in
@@ -90,13 +91,15 @@ done
 [ "$n" -gt 0 ] || { echo "rx-ceiling: no NAPI thread of $srv_if to pin" >&2; exit 1; }
 placement="threaded NAPI on, $n napi kthread(s) pinned to cpu$srv_cpu"
 xdp_drops() { ip netns exec "$srv_ns" ethtool -S "$srv_if" | awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }'; }
+# redirected frames that found the server veth's ring full (veth counts them on the sending side)
+xmit_errors() { ip netns exec "$cli_ns" ethtool -S "$cli_if" | awk '$1 == "tx_queue_0_xdp_xmit_errors:" { n = $2 } END { print n + 0 }'; }
 [ -n "$(xdp_drops)" ] || { echo "rx-ceiling: $srv_if has no rx_queue_0_xdp_drops counter" >&2; exit 1; }
 
 steps='[]'
 for rep in $(seq "$repeat"); do
 	for rate in ${rates//,/ }; do
 		say "rep $rep/$repeat: lat_blast --$gen at $rate/s for ${dur}s (receive work: cpu$srv_cpu)"
-		before=$(xdp_drops)
+		before=$(xdp_drops) xe0=$(xmit_errors)
 		ip netns exec "$cli_ns" taskset -c "$cli_cpu" "$blast" --server "$XL_TB_SRV_IP4" --port 7000 \
 			--size 64 --rate "$rate" --duration "$dur" --"$gen" "$cli_if" --dst-mac "$mac" \
 			--json "$tmp/b.json" 2>>"$tmp/blast.log" || {
@@ -104,11 +107,12 @@ for rep in $(seq "$repeat"); do
 			exit 1
 		}
 		sleep 0.2 # what is in flight lands
-		after=$(xdp_drops)
+		after=$(xdp_drops) xe1=$(xmit_errors)
 		steps=$(jq -c --argjson rep "$rep" --argjson rate "$rate" --argjson x "$((after - before))" \
+			--argjson xe "$((xe1 - xe0))" \
 			--slurpfile g "$tmp/b.json" '. + [{rep: $rep, offered_pps: $rate, sent: $g[0].sent,
 			 seconds: $g[0].seconds, sent_pps: $g[0].sent_pps, xdp_frames: $x,
-			 xdp_pps: ($x / $g[0].seconds), device_drops: ($g[0].device_drops // 0),
+			 xdp_pps: ($x / $g[0].seconds), device_drops: ($g[0].device_drops // $xe),
 			 loss_ratio: (if $g[0].sent > 0 then ([1 - $x / $g[0].sent, 0] | max) else 0 end)}]' <<<"$steps")
 	done
 done
