@@ -401,10 +401,8 @@ static int run_xsk(const struct blast_cfg *c, struct blast_res *r)
 	r->bind_mode = xr.bind_mode;
 	r->tx_invalid = xr.tx_invalid;
 	snprintf(r->note, sizeof(r->note), "%s", xr.note);
-	fprintf(stderr, "lat_blast: AF_XDP socket on %s queue %lu: %s mode%s%s\n", c->xsk, c->queue,
-		xr.bind_mode, xr.note[0] ? " (" : "", xr.note[0] ? ")" : "");
-	if (xr.note[0])
-		fprintf(stderr, "lat_blast: %s\n", xr.note);
+	fprintf(stderr, "lat_blast: AF_XDP socket on %s queue %lu: %s mode%s%s%s\n", c->xsk,
+		c->queue, xr.bind_mode, xr.note[0] ? " (" : "", xr.note, xr.note[0] ? ")" : "");
 	return 0;
 }
 
