@@ -12,8 +12,9 @@
  * are not due: a dropped frame goes back to the run's page pool through the pool's ring, under
  * the lock that the receiver also takes to give back each frame it copied, and the two CPUs
  * then contend for it (half of the receiving CPU's time went there with drops at 1.25 M/s). A
- * wait longer than XL_BLAST_SPINS clock reads (a rate below about 1000/s) drops the frame after
- * all. After a pause (between two test runs), at most xl_blast_slack of lateness is caught up.
+ * wait longer than XL_BLAST_SPINS clock reads (more than a millisecond or so: rates below about
+ * 1000/s) drops the frame after all. After a pause (between two test runs), at most
+ * xl_blast_slack_fx of lateness is caught up.
  *
  * Every datagram sent gets its sequence number (the payload's first 8 bytes, big-endian), its
  * flow's source port (xl_blast_sport + seq % xl_blast_flows) and its UDP checksum, computed from
@@ -22,13 +23,18 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-#define FX_SHIFT 8 /* due times and the gap are ns << FX_SHIFT: rates off by < 0.01 % */
+/*
+ * Times are ns since xl_blast_t0, << FX_SHIFT: the gap between datagrams is exact to 1/65536 ns,
+ * for runs of up to 2^48 ns (3 days).
+ */
+#define FX_SHIFT 16
 
 const volatile __u32 xl_blast_ifindex;	 /* where datagrams go */
 const volatile __u32 xl_blast_l4_off;	 /* the UDP header's offset in the frame */
 const volatile __u32 xl_blast_flows = 1; /* source ports in turn */
 const volatile __u32 xl_blast_sport;	 /* the first of them */
 const volatile __u32 xl_blast_csum;	 /* UDP checksum sum without source port and sequence */
+const volatile __u64 xl_blast_t0;	 /* bpf_ktime_get_ns() at the start (CLOCK_MONOTONIC) */
 const volatile __u64 xl_blast_limit;	 /* datagrams at most */
 const volatile __u64 xl_blast_gap_fx;	 /* between two datagrams; 0: as fast as it can */
 const volatile __u64 xl_blast_slack_fx;	 /* lateness caught up at most */
@@ -36,7 +42,12 @@ const volatile __u64 xl_blast_slack_fx;	 /* lateness caught up at most */
 #define XL_BLAST_SPINS (1U << 16)
 
 __u64 xl_blast_sent;   /* datagrams redirected so far (the next sequence number) */
-__u64 xl_blast_due_fx; /* when the next one is due (bpf_ktime_get_ns() << FX_SHIFT) */
+__u64 xl_blast_due_fx; /* when the next one is due */
+
+static __always_inline __u64 now_fx(void)
+{
+	return (bpf_ktime_get_ns() - xl_blast_t0) << FX_SHIFT;
+}
 
 static __always_inline void put16(__u8 *p, __u16 v)
 {
@@ -48,7 +59,7 @@ static __always_inline void put16(__u8 *p, __u16 v)
 static long due_yet(__u64 i, void *due)
 {
 	(void)i;
-	return (bpf_ktime_get_ns() << FX_SHIFT) >= *(__u64 *)due;
+	return now_fx() >= *(__u64 *)due;
 }
 
 SEC("xdp")
@@ -63,11 +74,11 @@ int xl_blast(struct xdp_md *ctx)
 	if (seq >= xl_blast_limit)
 		return XDP_DROP;
 	if (xl_blast_gap_fx) {
-		__u64 now = bpf_ktime_get_ns() << FX_SHIFT, due = xl_blast_due_fx;
+		__u64 now = now_fx(), due = xl_blast_due_fx;
 
 		if (now < due) {
 			bpf_loop(XL_BLAST_SPINS, due_yet, &due, 0);
-			now = bpf_ktime_get_ns() << FX_SHIFT;
+			now = now_fx();
 			if (now < due)
 				return XDP_DROP;
 		}

@@ -28,7 +28,7 @@
 #define RUN_FIRST 16384U
 #define RUN_MIN	  1024U
 #define RUN_MAX	  (1U << 24)
-#define FX_SHIFT  8   /* as in blast.bpf.c */
+#define FX_SHIFT  16  /* as in blast.bpf.c */
 #define SLACK	  64U /* datagrams of lateness caught up after a pause */
 
 static int fail(char *err, size_t errlen, int ret, const char *fmt, const char *a, const char *b)
@@ -72,9 +72,11 @@ int blast_xdp_run(const struct blast_xdp_cfg *cfg, struct blast_xdp_result *res,
 	skel->rodata->xl_blast_sport = cfg->dg.sport;
 	skel->rodata->xl_blast_csum = blast_frame_sum(&cfg->dg, frame, l4_off);
 	skel->rodata->xl_blast_limit = cfg->count;
+	t0 = blast_now_ns(); /* bpf_ktime_get_ns() is CLOCK_MONOTONIC: the program's times start here */
+	skel->rodata->xl_blast_t0 = t0;
 	if (cfg->rate) {
 		skel->rodata->xl_blast_gap_fx =
-			(uint64_t)((1e9 * (1 << FX_SHIFT)) / (double)cfg->rate);
+			(uint64_t)((1e9 * (double)(1 << FX_SHIFT)) / (double)cfg->rate);
 		skel->rodata->xl_blast_slack_fx = SLACK * skel->rodata->xl_blast_gap_fx;
 	}
 	ret = xl_blast_bpf__load(skel);
@@ -89,7 +91,6 @@ int blast_xdp_run(const struct blast_xdp_cfg *cfg, struct blast_xdp_result *res,
 		    .repeat = RUN_FIRST, .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
 	t0 = blast_now_ns();
 	end = t0 + cfg->duration_ns;
-	skel->bss->xl_blast_due_fx = t0 << FX_SHIFT; /* bpf_ktime_get_ns() is CLOCK_MONOTONIC */
 	while (skel->bss->xl_blast_sent < cfg->count && (now = blast_now_ns()) < end) {
 		if (res->runs) {
 			/* the last run's speed, for a run of RUN_NS or what is left */
