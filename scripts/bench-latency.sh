@@ -84,7 +84,7 @@ done
 # ---- parameters: --quick keeps the whole run well under a minute (CI) -------------------------
 if [ "$quick" = 1 ]; then
 	REPEAT=3 DUR=0.2 WARM=0.1 V6_REPEAT=1 SWEEP_RATES=5000,20000 STEP=0.1 TPUT_REPEAT=1
-	TPUT_START=20000 TPUT_MAX=400000 DRAIN=50 TAX_REPEAT=1 BD_SIZE=72 RX_REPEAT=1 RX_DUR=0.2 RX_SETTLE=0.2 RX_RATES=300000,3000000
+	TPUT_START=20000 TPUT_MAX=400000 DRAIN=50 TAX_REPEAT=1 BD_SIZE=72 RX_REPEAT=1 RX_DUR=0.15 RX_SETTLE=0.1 RX_RATES=300000,3000000
 else
 	REPEAT=3 DUR=3 WARM=1 V6_REPEAT=3 SWEEP_RATES=5000,10000,25000,50000,100000,150000,200000,300000
 	STEP=0.5 TPUT_REPEAT=3 TPUT_START=20000 TPUT_MAX=4000000 DRAIN=200 TAX_REPEAT=3 BD_SIZE=72 RX_REPEAT=3 RX_DUR=1 RX_SETTLE=0.3
@@ -516,10 +516,10 @@ rx_now() { # name stats -> frames the receiver has counted so far (it keeps runn
 	*) # SIGUSR1 makes lat_echo_kernel and dpdk_echo write their counts; again every 0.5 s, in
 	   # case the first one came just before a blocking receive
 		rm -f "$2"
-		for i in $(seq 30); do
-			[ $((i % 5)) != 1 ] || kill -USR1 "$srv_pid" 2>/dev/null || true
+		for i in $(seq 150); do
+			[ $((i % 25)) != 1 ] || kill -USR1 "$srv_pid" 2>/dev/null || true
 			jq -e .rx "$2" >/dev/null 2>&1 && break
-			sleep 0.1
+			sleep 0.02
 		done
 		jq '.rx // 0' "$2" 2>/dev/null || echo 0 ;;
 	esac
