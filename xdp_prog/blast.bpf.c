@@ -11,7 +11,7 @@
  * would send bursts at the kernel's full speed. It waits rather than dropping the frames that
  * are not due: a dropped frame goes back to the run's page pool through the pool's ring, under
  * the lock that the receiver also takes to give back each frame it copied, and the two CPUs
- * then contend for it (half of the receiving CPU's time went there with drops at 1.25 M/s). A
+ * then contend for it (about half of the receiving CPU's time went there at 3 M/s). A
  * wait longer than XL_BLAST_SPINS clock reads (more than a millisecond or so: rates below about
  * 1000/s) drops the frame after all. After a pause (between two test runs), at most
  * xl_blast_slack_fx of lateness is caught up.
