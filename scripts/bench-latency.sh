@@ -84,7 +84,7 @@ done
 # ---- parameters: --quick keeps the whole run well under a minute (CI) -------------------------
 if [ "$quick" = 1 ]; then
 	REPEAT=3 DUR=0.2 WARM=0.1 V6_REPEAT=1 SWEEP_RATES=5000,20000 STEP=0.1 TPUT_REPEAT=1
-	TPUT_START=20000 TPUT_MAX=400000 DRAIN=50 TAX_REPEAT=1 BD_SIZE=72 RX_REPEAT=1 RX_DUR=0.15 RX_SETTLE=0.1 RX_RATES=300000,3000000
+	TPUT_START=20000 TPUT_MAX=400000 DRAIN=50 TAX_REPEAT=1 BD_SIZE=72 RX_REPEAT=1 RX_DUR=0.1 RX_SETTLE=0.05 RX_RATES=300000,3000000
 else
 	REPEAT=3 DUR=3 WARM=1 V6_REPEAT=3 SWEEP_RATES=5000,10000,25000,50000,100000,150000,200000,300000
 	STEP=0.5 TPUT_REPEAT=3 TPUT_START=20000 TPUT_MAX=4000000 DRAIN=200 TAX_REPEAT=3 BD_SIZE=72 RX_REPEAT=3 RX_DUR=1 RX_SETTLE=0.3
@@ -390,7 +390,11 @@ if [ "$xlane_ok" = 1 ] && [[ " ${list[*]} " == *" kernel-block "* ]]; then
 			server_cmd xlane-wakeup /dev/null "$TAX_PORT"
 			"${SRV_CMD[@]}" >"$tmp/err-tax-xlane.txt" 2>&1 &
 			xl_pid=$!
-			sleep 1
+			for _ in $(seq 150); do # until it serves (bounded: 15 s)
+				grep -q "xlane: ready" "$tmp/err-tax-xlane.txt" 2>/dev/null && break
+				kill -0 "$xl_pid" 2>/dev/null || break
+				sleep 0.1
+			done
 		fi
 		start_server kernel-block "$tmp/tax-$phase/stats.json" "$tmp/err-tax-$phase.txt"
 		if wait_ready kernel-block; then
