@@ -26,7 +26,8 @@ struct blast_xdp_result {
 	uint64_t sent;	 /* redirected to the interface (a full receive ring drops some of them
 			 * there: the receiver's loss) */
 	uint64_t runs;	 /* BPF_PROG_TEST_RUN calls */
-	uint64_t frames; /* frames the program ran on, sent or not yet due */
+	uint64_t frames; /* frames the program ran on: sent, or dropped past --count (or after a
+			  * wait too long for bpf_loop) */
 	double seconds;	 /* from the first run to the end of the last */
 };
 

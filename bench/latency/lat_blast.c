@@ -49,6 +49,7 @@ struct blast_cfg {
 	unsigned long port, size, batch, count, rate;
 	double duration;
 	int cpu;
+	int batch_given; /* --batch was on the command line */
 	/* --xsk, --xdp */
 	const char *xsk, *xdp, *dst_mac, *src;
 	unsigned long queue, flows, sport;
@@ -131,6 +132,7 @@ static int parse(int argc, char **argv, struct blast_cfg *c)
 		case 'b':
 			if (num("batch", optarg, 1, MAX_BATCH, &c->batch))
 				return -EINVAL;
+			c->batch_given = 1;
 			break;
 		case 'c':
 			if (num("cpu", optarg, 0, CPU_SETSIZE - 1, &v))
@@ -202,6 +204,11 @@ static int parse(int argc, char **argv, struct blast_cfg *c)
 	if (!c->xsk && !c->xdp && (c->dst_mac || c->src || c->flows != 1 || c->sport != 40000)) {
 		fprintf(stderr, "lat_blast: --dst-mac, --src, --flows and --sport need --xsk or "
 				"--xdp\n");
+		return -EINVAL;
+	}
+	if (c->xdp && c->batch_given) {
+		fprintf(stderr, "lat_blast: --batch does not apply to --xdp (it sends datagram by "
+				"datagram)\n");
 		return -EINVAL;
 	}
 	if (!c->xsk && c->queue) {
@@ -329,7 +336,7 @@ struct blast_res {
 	char note[256];
 	uint64_t tx_invalid;
 	uint64_t device_drops; /* --xsk: frames the device dropped (counted in sent) */
-	uint64_t frames;       /* --xdp: frames the program ran on, sent or not yet due */
+	uint64_t frames;       /* --xdp: frames the program ran on (past --count: not sent) */
 };
 
 static int run_kernel(const struct blast_cfg *c, struct blast_res *r)

@@ -137,6 +137,7 @@ expect 1 "no such interface" -- --server "$XL_TB_SRV_IP4" --xsk xl-none --dst-ma
 expect 2 "needs at least 8 bytes" -- --server "$XL_TB_SRV_IP4" --xsk "$XL_TB_CLI_IF" --dst-mac "$mac" --size 4
 expect 2 "--xdp needs --dst-mac" -- --server "$XL_TB_SRV_IP4" --xdp "$XL_TB_CLI_IF"
 expect 2 "two engines" -- --server "$XL_TB_SRV_IP4" --xdp "$XL_TB_CLI_IF" --xsk "$XL_TB_CLI_IF" --dst-mac "$mac"
+expect 2 "--batch does not apply to --xdp" -- --server "$XL_TB_SRV_IP4" --xdp "$XL_TB_CLI_IF" --dst-mac "$mac" --batch 8
 expect 2 "--queue needs --xsk" -- --server "$XL_TB_SRV_IP4" --xdp "$XL_TB_CLI_IF" --dst-mac "$mac" --queue 1
 expect 1 "no such interface" -- --server "$XL_TB_SRV_IP4" --xdp xl-none --dst-mac "$mac" --count 1
 
