@@ -74,8 +74,11 @@ srv_cpu=${BASH_REMATCH[1]} cli_cpu=${BASH_REMATCH[2]}
 [[ "$rx_gen" =~ ^(xdp|xsk|sendmmsg)$ ]] || { echo "bench-latency: --generator wants xdp, xsk or sendmmsg, got '$rx_gen'" >&2; exit 2; }
 [[ "$nice" =~ ^-?[0-9]+$ ]] && [ "$nice" -ge -20 ] && [ "$nice" -le 19 ] ||
 	{ echo "bench-latency: --nice wants -20..19, got '$nice'" >&2; exit 2; }
-rt_pfx=()
-if [ "$rt" -gt 0 ]; then rt_pfx=(chrt -f "$rt"); elif [ "$nice" != 0 ]; then rt_pfx=(nice -n "$nice"); fi
+# Servers and clients: SCHED_FIFO with --rt; otherwise each in a session of its own whose
+# autogroup has its nice value (bench/latency/own-session.sh), so that --nice weighs against the
+# NAPI thread too, and a server's weight on its CPU does not depend on the client's load.
+rt_pfx=("$top/bench/latency/own-session.sh" "$nice")
+if [ "$rt" -gt 0 ]; then rt_pfx=(chrt -f "$rt"); fi
 [ "$(id -u)" -eq 0 ] || { echo "bench-latency: needs root (namespaces, XDP, AF_XDP)" >&2; exit 1; }
 for t in jq taskset ip; do
 	command -v $t >/dev/null || { echo "bench-latency: $t is missing (scripts/deps.sh)" >&2; exit 1; }
@@ -687,7 +690,7 @@ jq -n --arg cmd "$cmdline" --argjson quick "$([ "$quick" = 1 ] && echo true || e
 		  sweep_rates_pps: ($rates | split(",") | map(tonumber)), step_s: ($step | tonumber),
 		  tput_repeat: ($tr | tonumber), tput_rate_start: ($ts | tonumber), tput_rate_max: ($tm | tonumber),
 		  loss_target: 0.001, server_cpu: ($sc | tonumber), client_cpu: ($cc | tonumber),
-		  scheduling: (if $rt != "0" then "SCHED_FIFO priority \($rt) (--rt)" elif $nice != "0" then "SCHED_OTHER at nice \($nice) (--nice)" else "SCHED_OTHER, nice 0 (default)" end),
+		  scheduling: (if $rt != "0" then "SCHED_FIFO priority \($rt) (--rt)" elif $nice != "0" then "SCHED_OTHER at nice \($nice) (--nice), each process in a session of its own whose autogroup has nice \($nice)" else "SCHED_OTHER, nice 0 (default), each process in a session of its own" end),
 		  baseline: "kernel-block", timestamps: "CLOCK_MONOTONIC in the client at send and at receive (user space to user space)"}')" \
 	'{schema: "xlane-latency/1", generated_utc: (now | todate), command: $cmd, quick: $quick,
 	  fingerprint: $fp[0], config: $cfg, servers: [inputs], cold_path_tax: $tax, breakdown: $breakdown,

@@ -83,6 +83,7 @@ jq -n \
 	--arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
 	--arg nodes "$(ls -d /sys/devices/system/node/node* 2>/dev/null | wc -l)" \
 	--arg clk "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)" \
+	--arg ag "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" \
 	--arg bp "$(sysctl -n net.core.busy_poll 2>/dev/null)" \
 	--arg br "$(sysctl -n net.core.busy_read 2>/dev/null)" \
 	--arg rmem "$(in_ns "$netns" sysctl -n net.core.rmem_max 2>/dev/null)" \
@@ -100,5 +101,6 @@ jq -n \
 	              per_socket: "SO_BUSY_POLL / SO_PREFER_BUSY_POLL set by each busy-polling server (see servers[].server_stats)"},
 	  socket_buffers: {"net.core.rmem_max": ($rmem | tonumber? // null), "net.core.wmem_max": ($wmem | tonumber? // null)},
 	  pinning: {server_cpu: $scpu, client_cpu: $ccpu},
+	  sched_autogroup: ($ag | tonumber? // null),
 	  rx_steering: $steer,
 	  server_iface: $srv, client_iface: $peer}'
