@@ -87,7 +87,7 @@ done
 # ---- parameters: --quick keeps the whole run well under a minute (CI) -------------------------
 if [ "$quick" = 1 ]; then
 	REPEAT=3 DUR=0.2 WARM=0.1 V6_REPEAT=1 SWEEP_RATES=5000,20000 STEP=0.1 TPUT_REPEAT=1
-	TPUT_START=20000 TPUT_MAX=400000 DRAIN=50 TAX_REPEAT=1 BD_SIZE=72 RX_REPEAT=1 RX_DUR=0.1 RX_SETTLE=0.05 RX_RATES=300000,3000000
+	TPUT_START=20000 TPUT_MAX=400000 DRAIN=50 TAX_REPEAT=1 BD_SIZE=72 RX_REPEAT=1 RX_DUR=0.1 RX_SETTLE=0.05 RX_RATES=3000000
 else
 	REPEAT=3 DUR=3 WARM=1 V6_REPEAT=3 SWEEP_RATES=5000,10000,25000,50000,100000,150000,200000,300000
 	STEP=0.5 TPUT_REPEAT=3 TPUT_START=20000 TPUT_MAX=4000000 DRAIN=200 TAX_REPEAT=3 BD_SIZE=72 RX_REPEAT=3 RX_DUR=1 RX_SETTLE=0.3
@@ -218,7 +218,9 @@ DESC[xlane-busypoll]="xlane run --handler echo --busy-poll"
 DESC[dpdk-af_xdp]="dpdk_echo (5tswap) on DPDK net_af_xdp; STANDS IN FOR dpdk-testpmd --forward-mode=5tswap, which Debian 12 does not package"
 
 server_cmd() { # name stats_file [xlane rule port] [stamp] -> the command line, in an array SRV_CMD
-	local name=$1 stats=$2 rport=${3:-$PORT} handler=(--handler echo)
+	local name=$1 stats=$2 rport=${3:-$PORT} handler=(--handler echo) rt_pfx=("${rt_pfx[@]}")
+	# srv_nice: this server's nice value when it is not --nice (a receive-only placement)
+	[ "$rt" -gt 0 ] || rt_pfx=("$top/bench/latency/own-session.sh" "${srv_nice:-$nice}")
 	# stamp: the RX-stamping program and the handler that returns the stamps (the breakdown);
 	# rxonly: receive and count only (the receive-only throughput comparison)
 	case "${4:-}" in
@@ -547,23 +549,29 @@ done
 # counter is veth's), and only next to at least one receiver.
 drop_obj=$build/xdp_prog/drop.bpf.o
 if [ ${#rx_list[@]} -gt 0 ] && [ "$real" = 0 ] && [ -s "$drop_obj" ]; then rx_list+=(xdp-drop); fi
-# With --nice below 0 the NAPI thread gets the server's nice (rx_on_server). A receiver that spins
-# needs that: at the kernel's default (nice 0, below the server) the thread starves behind it. A
-# receiver that sleeps when idle does best with the default instead: woken, it preempts the
-# thread, drains its ring and sleeps again, where at equal weight the thread keeps the CPU while
-# the RX ring overflows (1.5 M/s offered at nice -20: xlane need_wakeup received 1.04 M/s against
-# 0.45 M/s). So xlane-wakeup runs in both placements, and so do DPDK and the kernel's recvmmsg
-# path (which sleeps too), so that the comparators also get their best; a variant is
-# NAME@napi-nice0, and each receiver's best placement enters the "best" ratios.
+# The NAPI thread's weight against the receiver's is part of the placement (each server runs in
+# a session of its own whose autogroup has its nice value, so these are real weights). With
+# --nice below 0 every receiver runs with the thread at its own nice value (equal weight), and
+# the others in the placement that suits them too, so that each gets its best:
+# - NAME@napi-nice0, the thread at nice 0 under the receiver: a receiver that sleeps when idle
+#   (xlane-wakeup, the kernel's recvmmsg path; DPDK too, for symmetry), woken by each flush of its
+#   ring, preempts the thread, drains the ring and sleeps again;
+# - NAME@server-nice0, the receiver at nice 0 under the thread: a receiver that spins (DPDK,
+#   xlane-busypoll) starves the thread it depends on when it outranks it.
+# Each receiver's best placement enters the "best" ratios.
 if [ "$nice" -lt 0 ] && [ "$rt" = 0 ]; then
 	for s in "${rx_list[@]}"; do
 		case "$s" in xlane-wakeup | dpdk-af_xdp | kernel-mmsg) rx_list+=("$s@napi-nice0") ;; esac
 	done
+	for s in "${rx_list[@]}"; do
+		case "$s" in dpdk-af_xdp | xlane-busypoll) rx_list+=("$s@server-nice0") ;; esac
+	done
 fi
-rx_parse() { # entry -> base (the server), knice (its NAPI thread's nice), name (its JSON key)
-	base=${1%@*} knice=$nice
+rx_parse() { # entry -> base (the server), knice (its NAPI thread's nice), snice (the server's), name (its JSON key)
+	base=${1%@*} knice=$nice snice=$nice
 	local var=
-	if [[ "$1" == *@* ]]; then var=${1#*@} knice=0; fi
+	if [[ "$1" == *@* ]]; then var=${1#*@}; fi
+	case "$var" in napi-nice0) knice=0 ;; server-nice0) snice=0 ;; esac
 	name=${base/kernel-mmsg/kernel-recvmmsg}-rxonly${var:+-$var}
 }
 if [ ${#rx_list[@]} -gt 0 ]; then
@@ -587,7 +595,7 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 					continue
 				fi
 			else
-				start_server "$base" "$st" "$tmp/err-rx-$s.txt" "$PORT" rxonly
+				srv_nice=$snice start_server "$base" "$st" "$tmp/err-rx-$s.txt" "$PORT" rxonly
 				[ "$s" = "$base" ] || cp "$tmp/cmd-$base" "$tmp/cmd-$s"
 				case "$base" in
 				kernel-*) pat="rxonly echo on UDP port" ;; xlane-*) pat="xlane: ready" ;; *) pat="dpdk_echo: rxonly on port" ;;
@@ -599,6 +607,7 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 				fi
 			fi
 			steer=$(rx_on_server "$knice")
+			[ "$base" = xdp-drop ] || [ "$rt" -gt 0 ] || steer+=";the receiver at nice $snice"
 			rx_steer[$s]=$steer
 			steps='[]'
 			for rate in ${RX_RATES//,/ }; do

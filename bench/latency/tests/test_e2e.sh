@@ -110,7 +110,13 @@ for v in xlane-wakeup-rxonly-napi-nice0 dpdk-af_xdp-rxonly-napi-nice0 kernel-rec
 	jq -e --arg v "$v" '.receive_only.receivers[$v] | (.runs | length > 0) and (.rx_placement | test("at nice 0"))' \
 		"$json" >/dev/null || bad "receive-only: no $v run with the NAPI thread at nice 0"
 done
-jq -e '.receive_only.receivers["xlane-wakeup-rxonly"].rx_placement | test("at nice -5")' "$json" >/dev/null ||
+# and the spinning receivers under the thread (the receiver at nice 0, the thread at the run's)
+for v in dpdk-af_xdp-rxonly-server-nice0 xlane-busypoll-rxonly-server-nice0; do
+	jq -e --arg v "$v" '.receive_only.receivers[$v] | (.runs | length > 0)
+		and (.rx_placement | test("at nice -5;.*the receiver at nice 0"))' "$json" >/dev/null ||
+		bad "receive-only: no $v run with the receiver at nice 0 under the NAPI thread at -5"
+done
+jq -e '.receive_only.receivers["xlane-wakeup-rxonly"].rx_placement | test("at nice -5;.*the receiver at nice -5")' "$json" >/dev/null ||
 	bad "receive-only: xlane-wakeup-rxonly did not run with the NAPI thread at the server's nice"
 jq -e '.receive_only.best as $b | ($b.xlane.receiver | startswith("xlane-")) and ($b.dpdk.receiver | startswith("dpdk-"))
 	and ($b["xlane/dpdk"] == $b.xlane.rx_pps / $b.dpdk.rx_pps)' "$json" >/dev/null ||
