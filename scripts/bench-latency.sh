@@ -663,8 +663,10 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 			          max_lossfree_pps: ($runs | map(.max_lossfree_pps // 0) | sort | if length > 0 then {median: .[(length - 1) / 2 | floor], min: .[0], max: .[-1]} else null end)}' \
 			<<<"$rx_res")
 	done
-	rxonly=$(jq -n --argjson r "$rx_res" --arg dur "$RX_DUR" --arg rates "$RX_RATES" --arg cc "$cli_cpu" --arg sc "$srv_cpu" \
-		'def ratio($a; $b): if ($r[$a].rx_pps.median // 0) > 0 and ($r[$b].rx_pps.median // 0) > 0
+	# (from stdin: with every step of a dozen receivers the document outgrows one argument's
+	# 128 KiB)
+	rxonly=$(jq -c --arg dur "$RX_DUR" --arg rates "$RX_RATES" --arg cc "$cli_cpu" --arg sc "$srv_cpu" \
+		'. as $r | def ratio($a; $b): if ($r[$a].rx_pps.median // 0) > 0 and ($r[$b].rx_pps.median // 0) > 0
 		                     then $r[$a].rx_pps.median / $r[$b].rx_pps.median else null end;
 		 {generator: ([$r[].runs[].generator] | unique | join(", ") | "\(.): 64-byte payloads, on cpu\($cc)"),
 		  duration_s: ($dur | tonumber), offered_pps: ($rates | split(",") | map(tonumber)), receive_work: "on cpu\($sc) (RPS for the socket path, threaded NAPI for XDP)",
@@ -680,7 +682,7 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 		         top("xlane-") as $x | top("dpdk-") as $d | top("kernel-recvmmsg-") as $k
 		         | {xlane: $x, dpdk: $d, "kernel-recvmmsg": $k,
 		            "xlane/dpdk": (if $x and $d then $x.rx_pps / $d.rx_pps else null end),
-		            "xlane/kernel-recvmmsg": (if $x and $k then $x.rx_pps / $k.rx_pps else null end)})}')
+		            "xlane/kernel-recvmmsg": (if $x and $k then $x.rx_pps / $k.rx_pps else null end)})}' <<<"$rx_res")
 fi
 
 # ---- results -------------------------------------------------------------------------------------------
@@ -688,8 +690,9 @@ shopt -s nullglob
 srv_files=()
 for s in "${list[@]}"; do [ -e "$tmp/server-$s.json" ] && srv_files+=("$tmp/server-$s.json"); done
 jq -n --arg cmd "$cmdline" --argjson quick "$([ "$quick" = 1 ] && echo true || echo false)" \
-	--slurpfile fp "$tmp/fingerprint.json" --argjson skipped "$skipped" --argjson tax "$tax" \
-	--argjson breakdown "$breakdown" --argjson rxonly "$rxonly" \
+	--slurpfile fp "$tmp/fingerprint.json" --argjson skipped "$skipped" \
+	--slurpfile tax <(printf '%s' "$tax") --slurpfile breakdown <(printf '%s' "$breakdown") \
+	--slurpfile rxonly <(printf '%s' "$rxonly") \
 	--argjson cfg "$(jq -n --arg r "$REPEAT" --arg d "$DUR" --arg w "$WARM" --arg rates "$SWEEP_RATES" \
 		--arg step "$STEP" --arg tr "$TPUT_REPEAT" --arg ts "$TPUT_START" --arg tm "$TPUT_MAX" \
 		--arg rt "$rt" --arg nice "$nice" --arg port "$PORT" --arg ip "$srv_ip" --arg ip6 "$srv_ip6" --arg sc "$srv_cpu" --arg cc "$cli_cpu" \
@@ -702,8 +705,8 @@ jq -n --arg cmd "$cmdline" --argjson quick "$([ "$quick" = 1 ] && echo true || e
 		  scheduling: (if $rt != "0" then "SCHED_FIFO priority \($rt) (--rt)" elif $nice != "0" then "SCHED_OTHER at nice \($nice) (--nice), each process in a session of its own whose autogroup has nice \($nice)" else "SCHED_OTHER, nice 0 (default), each process in a session of its own" end),
 		  baseline: "kernel-block", timestamps: "CLOCK_MONOTONIC in the client at send and at receive (user space to user space)"}')" \
 	'{schema: "xlane-latency/1", generated_utc: (now | todate), command: $cmd, quick: $quick,
-	  fingerprint: $fp[0], config: $cfg, servers: [inputs], cold_path_tax: $tax, breakdown: $breakdown,
-	  receive_only: $rxonly,
+	  fingerprint: $fp[0], config: $cfg, servers: [inputs], cold_path_tax: $tax[0], breakdown: $breakdown[0],
+	  receive_only: $rxonly[0],
 	  skipped: $skipped}' \
 	"${srv_files[@]}" >"$out/latency.json"
 jq -e --arg kind results -f bench/latency/schema.jq "$out/latency.json" >/dev/null
