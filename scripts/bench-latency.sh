@@ -20,10 +20,12 @@
 #                            [--rt PRIO]   run server and client SCHED_FIFO PRIO (1..99), so other
 #                                          load on a shared machine cannot deschedule them (the
 #                                          kernel's RT throttling still leaves 5 % to everything else)
-#                            [--nice N]    run server and client at nice N (-20..19): a milder way to
-#                                          keep other load from descheduling them; the NAPI thread
-#                                          of the receive-only runs gets N too, and below 0
-#                                          xlane-wakeup and DPDK also run with it at nice 0
+#                            [--nice N]    run server and client at nice N (-20..19), each in a
+#                                          session of its own whose autogroup gets N too: a milder
+#                                          way to keep other load from descheduling them; the NAPI
+#                                          thread of the receive-only runs gets N too, and below 0
+#                                          the receivers that sleep also run above it (the thread
+#                                          at nice 0), those that spin under it (at nice 0)
 #                            [--generator xdp|xsk|sendmmsg]  the receive-only load: lat_blast
 #                                          redirecting XDP live frames (default: the server's veth
 #                                          receives xdp_frames, as from a NIC's ring), on an AF_XDP
