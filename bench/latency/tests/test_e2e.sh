@@ -110,6 +110,13 @@ for v in xlane-wakeup-rxonly-napi-nice0 dpdk-af_xdp-rxonly-napi-nice0 kernel-rec
 	jq -e --arg v "$v" '.receive_only.receivers[$v] | (.runs | length > 0) and (.rx_placement | test("at nice 0"))' \
 		"$json" >/dev/null || bad "receive-only: no $v run with the NAPI thread at nice 0"
 done
+# the echo throughput search runs a spinning server under its NAPI thread, a sleeping one not
+jq -e '[.servers[] | select(.name | test("busypoll|dpdk")) | .rx_placement.throughput
+	| test("session at nice 0, under the thread")] | length > 0 and all' "$json" >/dev/null ||
+	bad "tput: a spinning server's search did not run under its NAPI thread: $(jq -c '[.servers[] | .rx_placement.throughput]' "$json")"
+jq -e '[.servers[] | select(.name | test("wakeup|block|mmsg")) | .rx_placement.throughput
+	| test("session at nice 0") | not] | all' "$json" >/dev/null ||
+	bad "tput: a sleeping server's search ran under its NAPI thread"
 # and the spinning receivers under the thread (the receiver at nice 0, the thread at the run's)
 for v in dpdk-af_xdp-rxonly-server-nice0 xlane-busypoll-rxonly-server-nice0; do
 	jq -e --arg v "$v" '.receive_only.receivers[$v] | (.runs | length > 0)
