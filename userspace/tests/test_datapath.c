@@ -23,20 +23,20 @@
 
 #include "nstest.h"
 
-#define ECHO_PORT 7000
-#define KERN_PORT 7001
-#define TCP_PORT 7002
-#define RT_PORT 7003
-#define HOT_PORT 7004
+#define ECHO_PORT  7000
+#define KERN_PORT  7001
+#define TCP_PORT   7002
+#define RT_PORT	   7003
+#define HOT_PORT   7004
 #define STATS_PORT 7005
-#define FILL_PORT 7006
-#define NFLOWS 16
+#define FILL_PORT  7006
+#define NFLOWS	   16
 
 static const struct tb *tb;
 
 static struct xl_rule_spec port_rule(uint32_t id, int family, uint16_t port)
 {
-	struct xl_rule_spec r = { 0 };
+	struct xl_rule_spec r = {0};
 
 	r.id = id;
 	r.kind = XL_RULE_PORT;
@@ -91,8 +91,8 @@ static void send_pkt(int fd, int family, uint16_t dport, uint32_t flow, uint32_t
 
 	pkt_fill(buf, len, flow, seq);
 	tb_addr(&a, &al, family, true, dport);
-	cr_assert_eq(sendto(fd, buf, len, 0, (struct sockaddr *)&a, al), (ssize_t)len,
-		     "sendto: %s", strerror(errno));
+	cr_assert_eq(sendto(fd, buf, len, 0, (struct sockaddr *)&a, al), (ssize_t)len, "sendto: %s",
+		     strerror(errno));
 }
 
 /* Receives one datagram and checks identity, content and the (swapped) source. */
@@ -106,25 +106,25 @@ static void expect_pkt(int fd, int family, uint16_t from_port, uint32_t flow, ui
 
 	cr_assert_gt(n, 0, "%s: flow %u seq %u: nothing received (%zd)", what, flow, seq, n);
 	cr_assert(pkt_check(buf, (size_t)n, flow, seq),
-		  "%s: flow %u seq %u: wrong packet (len %zd, seq in packet %u)", what, flow, seq, n,
-		  ((struct pkt_hdr *)buf)->seq);
+		  "%s: flow %u seq %u: wrong packet (len %zd, seq in packet %u)", what, flow, seq,
+		  n, ((struct pkt_hdr *)buf)->seq);
 	cr_assert_eq((size_t)n, len);
 	tb_addr(&want, &wl, family, true, from_port);
 	if (family == AF_INET)
 		cr_assert(!memcmp(&((struct sockaddr_in *)&from)->sin_addr,
 				  &((struct sockaddr_in *)&want)->sin_addr, 4) &&
-			  ((struct sockaddr_in *)&from)->sin_port == htons(from_port),
+				  ((struct sockaddr_in *)&from)->sin_port == htons(from_port),
 			  "%s: reply not from the server's address and port", what);
 	else
 		cr_assert(!memcmp(&((struct sockaddr_in6 *)&from)->sin6_addr,
 				  &((struct sockaddr_in6 *)&want)->sin6_addr, 16) &&
-			  ((struct sockaddr_in6 *)&from)->sin6_port == htons(from_port),
+				  ((struct sockaddr_in6 *)&from)->sin6_port == htons(from_port),
 			  "%s: reply not from the server's address and port", what);
 }
 
 static int nothing_within(int fd, int ms)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 
 	return poll(&p, 1, ms) == 0;
 }
@@ -141,8 +141,7 @@ static void udp_echo_rounds(int family, unsigned int rounds, uint16_t port)
 		for (f = 0; f < NFLOWS; f++)
 			send_pkt(fd[f], family, port, f, s, 40 + (s * 13 + f * 7) % 1200);
 		for (f = 0; f < NFLOWS; f++)
-			expect_pkt(fd[f], family, port, f, s, 40 + (s * 13 + f * 7) % 1200,
-				   "echo");
+			expect_pkt(fd[f], family, port, f, s, 40 + (s * 13 + f * 7) % 1200, "echo");
 	}
 	for (f = 0; f < NFLOWS; f++)
 		close(fd[f]);
@@ -180,8 +179,8 @@ static void sc_udp6_echo(struct dthread *d)
 
 static void arp_probe(void)
 {
-	struct sockaddr_ll ll = { 0 };
-	struct ifreq ifr = { 0 };
+	struct sockaddr_ll ll = {0};
+	struct ifreq ifr = {0};
 	uint8_t req[28], rsp[64], mac[6];
 	struct in_addr sip, tip;
 	int fd, i, got = 0;
@@ -233,7 +232,7 @@ static uint16_t icmp_csum(const void *p, size_t len)
 
 static void icmp_ping(void)
 {
-	uint8_t req[64] = { 0 }, rsp[256];
+	uint8_t req[64] = {0}, rsp[256];
 	struct sockaddr_storage a;
 	struct icmphdr *h = (struct icmphdr *)req;
 	socklen_t al;
@@ -247,7 +246,8 @@ static void icmp_ping(void)
 	pkt_fill(req + 8, sizeof(req) - 8, 99, 1);
 	h->checksum = icmp_csum(req, sizeof(req));
 	tb_addr(&a, &al, AF_INET, true, 0);
-	cr_assert_eq(sendto(fd, req, sizeof(req), 0, (struct sockaddr *)&a, al), (ssize_t)sizeof(req));
+	cr_assert_eq(sendto(fd, req, sizeof(req), 0, (struct sockaddr *)&a, al),
+		     (ssize_t)sizeof(req));
 	for (i = 0; i < 20 && !got; i++) {
 		ssize_t n = recv_timeout(fd, rsp, sizeof(rsp), 200, NULL);
 		unsigned int ihl;
@@ -290,7 +290,8 @@ static void tcp_exchange(void)
 	cr_assert_geq(ss, 0);
 	pkt_fill(out, sizeof(out), 7, 7);
 	cr_assert_eq(send(cs, out, sizeof(out), 0), (ssize_t)sizeof(out));
-	while (got < sizeof(in) && (n = recv_timeout(ss, in + got, sizeof(in) - got, 2000, NULL)) > 0)
+	while (got < sizeof(in) &&
+	       (n = recv_timeout(ss, in + got, sizeof(in) - got, 2000, NULL)) > 0)
 		got += (size_t)n;
 	cr_assert_eq(got, sizeof(in), "TCP: %zu of %zu bytes", got, sizeof(in));
 	cr_assert(pkt_check(in, sizeof(in), 7, 7), "TCP payload intact");
@@ -303,7 +304,7 @@ static void tcp_exchange(void)
 
 static void sc_kernel_paths(struct dthread *d)
 {
-	int fam[2] = { AF_INET, AF_INET6 }, i, s;
+	int fam[2] = {AF_INET, AF_INET6}, i, s;
 
 	(void)d;
 	for (i = 0; i < 2; i++) {
@@ -318,11 +319,13 @@ static void sc_kernel_paths(struct dthread *d)
 				socklen_t fl = sizeof(from);
 				ssize_t n = recv_timeout(srv, buf, sizeof(buf), 2000, &from);
 
-				cr_assert_eq(n, 300, "unsteered UDP did not reach the kernel socket");
+				cr_assert_eq(n, 300,
+					     "unsteered UDP did not reach the kernel socket");
 				cr_assert(pkt_check(buf, 300, 50, (uint32_t)s));
-				fl = fam[i] == AF_INET ? sizeof(struct sockaddr_in) :
-							 sizeof(struct sockaddr_in6);
-				cr_assert_eq(sendto(srv, buf, 300, 0, (struct sockaddr *)&from, fl), 300);
+				fl = fam[i] == AF_INET ? sizeof(struct sockaddr_in)
+						       : sizeof(struct sockaddr_in6);
+				cr_assert_eq(sendto(srv, buf, 300, 0, (struct sockaddr *)&from, fl),
+					     300);
 			}
 			expect_pkt(cli, fam[i], KERN_PORT, 50, (uint32_t)s, 300, "kernel reply");
 		}
@@ -370,7 +373,7 @@ static void sc_rule_runtime(struct dthread *d)
 
 static void sc_hot_promotion(struct dthread *d)
 {
-	struct xl_hot_config hc = { .sz = sizeof(hc) };
+	struct xl_hot_config hc = {.sz = sizeof(hc)};
 	struct xl_hot_flow flows[8];
 	struct xl_stats_snapshot st;
 	struct xl_control *ctl;
@@ -394,8 +397,8 @@ static void sc_hot_promotion(struct dthread *d)
 			for (i = 0; i < 200 && kern + echoed < s + 1; i++) {
 				while (recv_timeout(srv, buf, sizeof(buf), 0, NULL) > 0)
 					kern++;
-				while (recv_timeout(cli, buf, sizeof(buf), kern + echoed < s + 1 ? 5 : 0,
-						    NULL) > 0)
+				while (recv_timeout(cli, buf, sizeof(buf),
+						    kern + echoed < s + 1 ? 5 : 0, NULL) > 0)
 					echoed++;
 			}
 		}
@@ -546,13 +549,10 @@ struct scenario {
 };
 
 static const struct scenario scenarios[] = {
-	{ "UDP4_ECHO", sc_udp4_echo, 0, ECHO_PORT },
-	{ "UDP6_ECHO", sc_udp6_echo, 0, ECHO_PORT },
-	{ "KERNEL_PATHS", sc_kernel_paths, 0, ECHO_PORT },
-	{ "RULE_RUNTIME", sc_rule_runtime, 0, 0 },
-	{ "HOT_PROMOTION", sc_hot_promotion, 0, 0 },
-	{ "STATS_EXACT", sc_stats_exact, 0, 0 },
-	{ "FILL_EMPTY", sc_fill_empty, 16, FILL_PORT },
+	{"UDP4_ECHO", sc_udp4_echo, 0, ECHO_PORT},	 {"UDP6_ECHO", sc_udp6_echo, 0, ECHO_PORT},
+	{"KERNEL_PATHS", sc_kernel_paths, 0, ECHO_PORT}, {"RULE_RUNTIME", sc_rule_runtime, 0, 0},
+	{"HOT_PROMOTION", sc_hot_promotion, 0, 0},	 {"STATS_EXACT", sc_stats_exact, 0, 0},
+	{"FILL_EMPTY", sc_fill_empty, 16, FILL_PORT},
 };
 #define N_SCEN (sizeof(scenarios) / sizeof(scenarios[0]))
 
@@ -568,8 +568,8 @@ ParameterizedTestParameters(datapath, scenario)
 	unsigned int i;
 
 	for (i = 0; i < N_SCEN; i++) {
-		cases[2 * i] = (struct dp_case){ i, XL_BIND_COPY };
-		cases[2 * i + 1] = (struct dp_case){ i, XL_BIND_ZEROCOPY };
+		cases[2 * i] = (struct dp_case){i, XL_BIND_COPY};
+		cases[2 * i + 1] = (struct dp_case){i, XL_BIND_ZEROCOPY};
 	}
 	return cr_make_param_array(struct dp_case, cases, N_SCEN * 2);
 }
@@ -599,8 +599,9 @@ ParameterizedTest(struct dp_case *c, datapath, scenario, .fini = nstest_fini, .t
 	}
 	dthread_start_or_skip(&d);
 	cr_log_info("%s: attached %s, %u queue(s), bind %s%s%s", sc->name,
-		    xl_attach_mode_name(d.attach_mode), d.n_queues, xl_bind_mode_name(d.bind_modes[0]),
-		    d.bind_note[0] ? " - zero-copy: " : "", d.bind_note);
+		    xl_attach_mode_name(d.attach_mode), d.n_queues,
+		    xl_bind_mode_name(d.bind_modes[0]), d.bind_note[0] ? " - zero-copy: " : "",
+		    d.bind_note);
 	if (c->mode == XL_BIND_COPY)
 		cr_assert_eq(d.bind_modes[0], XL_BIND_COPY, "asked copy, got %s",
 			     xl_bind_mode_name(d.bind_modes[0]));
