@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "control.h"
@@ -27,15 +28,36 @@ const struct xl_command *const xl_cli_commands[] = {
 
 volatile sig_atomic_t xl_cli_stop;
 
-/* The first SIGINT/SIGTERM asks for a clean stop; a second one ends the process at once. */
+/* Repeats of the first signal within this time are the same request (see on_signal()). */
+#define XL_SIGNAL_REPEAT_NS 1000000000LL
+
+static long long signal_first_ns;
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* async-signal-safe */
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * The first SIGINT/SIGTERM asks for a clean stop; a second one, a second or more later, ends the
+ * process at once. Copies that arrive together are one request: timeout(1) sends its signal to
+ * the command and then to its whole process group, so the command gets it twice.
+ */
 static void on_signal(int sig)
 {
-	if (xl_cli_stop) {
+	int saved = errno;
+
+	if (!xl_cli_stop) {
+		signal_first_ns = mono_ns();
+		xl_cli_stop = 1;
+	} else if (mono_ns() - signal_first_ns >= XL_SIGNAL_REPEAT_NS) {
 		signal(sig, SIG_DFL);
 		raise(sig);
-		return;
 	}
-	xl_cli_stop = 1;
+	errno = saved;
 }
 
 void xl_cli_catch_signals(void)

@@ -5,7 +5,8 @@
 # namespace with bpffs mounted and the XL_TB_* variables set, and always tears it down.
 #   xlane run on the server interface, then status, rule add/list/del (by match and by id),
 #   echoed UDP traffic from the client namespace, exact stats in --json and --prometheus,
-#   stats --watch, SIGTERM (clean exit 0, nothing attached), SIGKILL + xlane detach.
+#   stats --watch, SIGTERM (clean exit 0, nothing attached; also sent twice at once, as under
+#   timeout(1)), SIGKILL + xlane detach.
 # Under the valgrind setup (XL_UNDER_VALGRIND=1) the control commands run under memcheck (the
 # daemon itself does not: the kernel writes its AF_XDP rings behind Valgrind's back).
 # Usage: test_cli_netns.sh [--jobs=N (ignored)] XLANE_BINARY OTHER_XDP_OBJECT
@@ -236,6 +237,34 @@ else
 	fail "SIGTERM: exit $rc; $(tail -n 3 "$work/run.log"); $(ip link show dev "$ifc")"
 fi
 expect 1 "$ifc: xlane is not running" -- status "$ifc"
+
+# SIGTERM twice at once is one request: timeout(1) sends it to the command, then to its process
+# group; the copy that lands while the first one's stop is under way must not kill the process
+for how in "two signals 10 ms apart" "under timeout(1)"; do
+	if [ "$how" = "under timeout(1)" ]; then
+		timeout -s TERM 120 "$xlane" run "$ifc" --queues 0-1 --rule "udp dport 7000" \
+			>"$work/run.log" 2>&1 &
+		dpid=$!
+		for _ in $(seq 100); do grep -q "xlane: ready" "$work/run.log" && break; sleep 0.1; done
+		kill -TERM "$dpid"
+	else
+		start_daemon
+		kill -TERM "$dpid"
+		sleep 0.01
+		kill -TERM "$dpid"
+	fi
+	wait "$dpid"
+	rc=$?
+	dpid=
+	checks=$((checks + 1))
+	if [ "$rc" = 0 ] && grep -q "xlane: stopped; $ifc detached" "$work/run.log" &&
+		! ip link show dev "$ifc" | grep -q "prog/xdp"; then
+		echo "ok   SIGTERM, $how: exit 0, detached"
+	else
+		fail "SIGTERM, $how: exit $rc; $(tail -n 3 "$work/run.log"); $(ip link show dev "$ifc")"
+		"$xlane" detach "$ifc" >/dev/null 2>&1
+	fi
+done
 
 # SIGKILL: whatever stays behind, xlane detach removes it
 start_daemon
