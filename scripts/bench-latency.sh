@@ -79,8 +79,14 @@ srv_cpu=${BASH_REMATCH[1]} cli_cpu=${BASH_REMATCH[2]}
 # Servers and clients: SCHED_FIFO with --rt; otherwise each in a session of its own whose
 # autogroup has its nice value (bench/latency/own-session.sh), so that --nice weighs against the
 # NAPI thread too, and a server's weight on its CPU does not depend on the client's load.
-rt_pfx=("$top/bench/latency/own-session.sh" "$nice")
-if [ "$rt" -gt 0 ]; then rt_pfx=(chrt -f "$rt"); fi
+sched_pfx() { # nice -> the command prefix of a server or client at that nice value, in PFX
+	if [ "$rt" -gt 0 ]; then PFX=(chrt -f "$rt"); else PFX=("$top/bench/latency/own-session.sh" "$1"); fi
+}
+sched_pfx "$nice"
+rt_pfx=("${PFX[@]}")
+# Servers that spin on their socket or rings rather than sleep when idle. Under the NAPI thread
+# they keep their CPU only while the thread has nothing to do; above it they starve it.
+spins() { [[ "$1" =~ ^(kernel-busypoll|xlane-busypoll|dpdk-af_xdp)$ ]]; }
 [ "$(id -u)" -eq 0 ] || { echo "bench-latency: needs root (namespaces, XDP, AF_XDP)" >&2; exit 1; }
 for t in jq taskset ip; do
 	command -v $t >/dev/null || { echo "bench-latency: $t is missing (scripts/deps.sh)" >&2; exit 1; }
@@ -220,9 +226,10 @@ DESC[xlane-busypoll]="xlane run --handler echo --busy-poll"
 DESC[dpdk-af_xdp]="dpdk_echo (5tswap) on DPDK net_af_xdp; STANDS IN FOR dpdk-testpmd --forward-mode=5tswap, which Debian 12 does not package"
 
 server_cmd() { # name stats_file [xlane rule port] [stamp] -> the command line, in an array SRV_CMD
-	local name=$1 stats=$2 rport=${3:-$PORT} handler=(--handler echo) rt_pfx=("${rt_pfx[@]}")
+	local name=$1 stats=$2 rport=${3:-$PORT} handler=(--handler echo) rt_pfx PFX
 	# srv_nice: this server's nice value when it is not --nice (a receive-only placement)
-	[ "$rt" -gt 0 ] || rt_pfx=("$top/bench/latency/own-session.sh" "${srv_nice:-$nice}")
+	sched_pfx "${srv_nice:-$nice}"
+	rt_pfx=("${PFX[@]}")
 	# stamp: the RX-stamping program and the handler that returns the stamps (the breakdown);
 	# rxonly: receive and count only (the receive-only throughput comparison)
 	case "${4:-}" in
@@ -333,7 +340,7 @@ run_server() { # name
 	steer=$(rx_on_server)
 	# a server that spins needs the NAPI thread above it (see the receive-only placements below):
 	# for the search its session's autogroup goes to nice 0, the thread stays at --nice
-	if [ "$nice" -lt 0 ] && [ "$rt" = 0 ] && [[ "$name" =~ busypoll|dpdk ]] &&
+	if [ "$nice" -lt 0 ] && [ "$rt" = 0 ] && spins "$name" &&
 		echo 0 2>/dev/null >"/proc/$srv_pid/autogroup"; then
 		steer+=";the server's session at nice 0, under the thread"
 	fi
@@ -572,7 +579,7 @@ if [ "$nice" -lt 0 ] && [ "$rt" = 0 ]; then
 		case "$s" in xlane-wakeup | dpdk-af_xdp | kernel-mmsg) rx_list+=("$s@napi-nice0") ;; esac
 	done
 	for s in "${rx_list[@]}"; do
-		case "$s" in dpdk-af_xdp | xlane-busypoll) rx_list+=("$s@server-nice0") ;; esac
+		if spins "$s"; then rx_list+=("$s@server-nice0"); fi
 	done
 fi
 rx_parse() { # entry -> base (the server), knice (its NAPI thread's nice), snice (the server's), name (its JSON key)
