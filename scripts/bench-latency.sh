@@ -702,9 +702,17 @@ fi
 
 # ---- results -------------------------------------------------------------------------------------------
 shopt -s nullglob
+# the code that ran: the checkout's commit, and whether tracked files differed from it
+src_commit=$(git -C "$top" rev-parse HEAD 2>/dev/null || true)
+src_dirty=null
+if [ -n "$src_commit" ]; then
+	src_dirty=false
+	[ -z "$(git -C "$top" status --porcelain --untracked-files=no 2>/dev/null)" ] || src_dirty=true
+fi
 srv_files=()
 for s in "${list[@]}"; do [ -e "$tmp/server-$s.json" ] && srv_files+=("$tmp/server-$s.json"); done
 jq -n --arg cmd "$cmdline" --argjson quick "$([ "$quick" = 1 ] && echo true || echo false)" \
+	--arg commit "$src_commit" --argjson dirty "$src_dirty" \
 	--slurpfile fp "$tmp/fingerprint.json" --argjson skipped "$skipped" \
 	--slurpfile tax <(printf '%s' "$tax") --slurpfile breakdown <(printf '%s' "$breakdown") \
 	--slurpfile rxonly <(printf '%s' "$rxonly") \
@@ -720,6 +728,7 @@ jq -n --arg cmd "$cmdline" --argjson quick "$([ "$quick" = 1 ] && echo true || e
 		  scheduling: (if $rt != "0" then "SCHED_FIFO priority \($rt) (--rt)" elif $nice != "0" then "SCHED_OTHER at nice \($nice) (--nice), each process in a session of its own whose autogroup has nice \($nice)" else "SCHED_OTHER, nice 0 (default), each process in a session of its own" end),
 		  baseline: "kernel-block", timestamps: "CLOCK_MONOTONIC in the client at send and at receive (user space to user space)"}')" \
 	'{schema: "xlane-latency/1", generated_utc: (now | todate), command: $cmd, quick: $quick,
+	  source: {commit: (if $commit == "" then null else $commit end), modified: $dirty},
 	  fingerprint: $fp[0], config: $cfg, servers: [inputs], cold_path_tax: $tax[0], breakdown: $breakdown[0],
 	  receive_only: $rxonly[0],
 	  skipped: $skipped}' \

@@ -88,6 +88,12 @@ def check_client($p):
 def check_results:
   rule(.schema == "xlane-latency/1"; "schema: not xlane-latency/1")
   + t(["generated_utc"]; "string") + t(["command"]; "string") + t(["quick"]; "boolean")
+  # source (the checkout's commit, and whether tracked files differed): since 2026-12-04 21:50
+  + (if has("source") then
+       t(["source"]; "object")
+       + rule((.source.commit | type) == "null" or ((.source.commit | type) == "string" and (.source.commit | test("^[0-9a-f]{40}$"))); "source.commit: not a commit id or null")
+       + rule((.source.modified | type) == "boolean" or ((.source.modified | type) == "null" and .source.commit == null); "source.modified: not a boolean")
+     else [] end)
   + t(["fingerprint"]; "object")
   + ([("kernel", "cpu_model", "governor", "iface", "driver", "numa_node", "rx_queues", "tx_queues",
        "rings", "busy_poll", "napi_defer_hard_irqs", "gro_flush_timeout", "pinning", "rx_steering") as $k

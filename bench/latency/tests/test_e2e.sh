@@ -34,6 +34,10 @@ fail=0
 bad() { echo "FAIL: $*" >&2; fail=1; }
 
 jq -e --arg kind results -f "$src/bench/latency/schema.jq" "$json" >/dev/null || bad "schema"
+# the code that ran: this checkout's commit (null outside a git checkout)
+want_commit=$(git -C "$src" rev-parse HEAD 2>/dev/null || true)
+jq -e --arg c "$want_commit" '.source.commit == (if $c == "" then null else $c end)' "$json" >/dev/null ||
+	bad "source.commit $(jq -c .source "$json"), want '${want_commit:-null}'"
 [ "$took" -lt 60 ] || bad "the quick run took ${took}s (budget: under a minute)"
 
 # Every server must be there. xlane's two are excused only while the xlane program is not built
