@@ -37,6 +37,8 @@ fi
 work=$(mktemp -d /tmp/xl_cli_netns.XXXXXX)
 dpid=
 cleanup() {
+	# dpid is xlane, or the timeout(1) whose child it is
+	[ -n "$dpid" ] && pkill -KILL -P "$dpid" 2>/dev/null
 	[ -n "$dpid" ] && kill -KILL "$dpid" 2>/dev/null
 	"$xlane" detach "$ifc" >/dev/null 2>&1
 	rm -rf "$work"
@@ -224,25 +226,32 @@ checks=$((checks + 1))
 	fail "--watch --count 2 printed $(grep -c "^xlane on" <<<"$last_out") rounds"
 expect 1 "a live 'xlane run' still holds it" -- detach "$ifc"
 
+# stopped_clean LABEL: the daemon (dpid) ends with exit 0, said it detached, and left nothing
+stopped_clean() {
+	local rc
+	wait "$dpid"
+	rc=$?
+	dpid=
+	checks=$((checks + 1))
+	if [ "$rc" = 0 ] && grep -q "xlane: stopped; $ifc detached" "$work/run.log" &&
+		! ip link show dev "$ifc" | grep -q "prog/xdp"; then
+		echo "ok   $1: exit 0, detached"
+	else
+		fail "$1: exit $rc; $(tail -n 3 "$work/run.log"); $(ip link show dev "$ifc")"
+		"$xlane" detach "$ifc" >/dev/null 2>&1
+	fi
+}
+
 # SIGTERM: clean stop, exit 0, nothing left attached
 kill -TERM "$dpid"
-wait "$dpid"
-rc=$?
-dpid=
-checks=$((checks + 1))
-if [ "$rc" = 0 ] && grep -q "xlane: stopped; $ifc detached" "$work/run.log" &&
-	! ip link show dev "$ifc" | grep -q "prog/xdp"; then
-	echo "ok   SIGTERM: exit 0, detached"
-else
-	fail "SIGTERM: exit $rc; $(tail -n 3 "$work/run.log"); $(ip link show dev "$ifc")"
-fi
+stopped_clean SIGTERM
 expect 1 "$ifc: xlane is not running" -- status "$ifc"
 
 # SIGTERM twice at once is one request: timeout(1) sends it to the command, then to its process
 # group; the copy that lands while the first one's stop is under way must not kill the process
 for how in "two signals 10 ms apart" "under timeout(1)"; do
 	if [ "$how" = "under timeout(1)" ]; then
-		timeout -s TERM 120 "$xlane" run "$ifc" --queues 0-1 --rule "udp dport 7000" \
+		timeout -s TERM 30 "$xlane" run "$ifc" --queues 0-1 --rule "udp dport 7000" \
 			>"$work/run.log" 2>&1 &
 		dpid=$!
 		for _ in $(seq 100); do grep -q "xlane: ready" "$work/run.log" && break; sleep 0.1; done
@@ -253,17 +262,7 @@ for how in "two signals 10 ms apart" "under timeout(1)"; do
 		sleep 0.01
 		kill -TERM "$dpid"
 	fi
-	wait "$dpid"
-	rc=$?
-	dpid=
-	checks=$((checks + 1))
-	if [ "$rc" = 0 ] && grep -q "xlane: stopped; $ifc detached" "$work/run.log" &&
-		! ip link show dev "$ifc" | grep -q "prog/xdp"; then
-		echo "ok   SIGTERM, $how: exit 0, detached"
-	else
-		fail "SIGTERM, $how: exit $rc; $(tail -n 3 "$work/run.log"); $(ip link show dev "$ifc")"
-		"$xlane" detach "$ifc" >/dev/null 2>&1
-	fi
+	stopped_clean "SIGTERM, $how"
 done
 
 # SIGKILL: whatever stays behind, xlane detach removes it
