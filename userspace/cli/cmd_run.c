@@ -27,6 +27,7 @@ struct run_opts {
 	int handler;
 	bool busy_poll;
 	unsigned long long busy_poll_budget;
+	unsigned long long busy_poll_idle;
 	struct xl_cli_list cpus;
 	unsigned long long rx_ring, tx_ring, fill_ring, comp_ring, frame_size, frames;
 	int xdp_mode;
@@ -117,6 +118,14 @@ static const struct xl_option run_opts_table[] = {
 	 .help = "packets per busy-poll round",
 	 .min = 1,
 	 .max = 65535},
+	{.name = "busy-poll-idle-us",
+	 .kind = XL_OPT_UINT,
+	 .offset = O(busy_poll_idle),
+	 .metavar = "US",
+	 .def = "0",
+	 .help = "with --busy-poll: a worker idle this many microseconds sleeps until its next "
+		 "frame; 0: never sleeps",
+	 .max = 10000000},
 	{.name = "cpus",
 	 .short_name = 'c',
 	 .kind = XL_OPT_LIST,
@@ -309,6 +318,11 @@ static int run_run(const void *cfgp)
 		xl_err("run: --fwd %s is only used with --handler fwd", o->fwd);
 		return XL_CLI_EUSAGE;
 	}
+	if (o->busy_poll_idle && !o->busy_poll) {
+		xl_err("run: --busy-poll-idle-us %llu is only used with --busy-poll",
+		       o->busy_poll_idle);
+		return XL_CLI_EUSAGE;
+	}
 	if (o->rules.n) {
 		rules = calloc(o->rules.n, sizeof(*rules));
 		if (!rules)
@@ -364,6 +378,7 @@ static int run_run(const void *cfgp)
 	rc.fwd_ifname = o->fwd;
 	rc.busy_poll = o->busy_poll;
 	rc.busy_poll_budget = (unsigned int)o->busy_poll_budget;
+	rc.busy_poll_idle_us = (unsigned int)o->busy_poll_idle;
 	if (o->hot_threshold)
 		rc.hot_threshold_pps = o->hot_threshold;
 	else

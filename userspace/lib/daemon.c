@@ -456,6 +456,7 @@ static int setup_workers(struct run *r)
 			.cpu = ncpu ? cpus[i % (unsigned int)ncpu] : -1,
 			.batch = pick(c->batch_size, DEF_BATCH),
 			.busy_poll = c->busy_poll,
+			.busy_idle_us = c->busy_poll ? c->busy_poll_idle_us : 0,
 			.rx_stamp = c->rx_stamp,
 			.fill_cap = fill_cap,
 			.cache_size = cache_size,

@@ -32,6 +32,8 @@ struct xl_worker {
 	bool fill_was_empty;
 	unsigned int napi_id;	   /* the socket's SO_INCOMING_NAPI_ID; 0: not known (yet) */
 	unsigned int napi_recheck; /* idle spins since napi_id was last read */
+	unsigned int idle_spins;   /* busy_idle_us: empty polls in a row */
+	uint64_t idle_from_ns;	   /* busy_idle_us: when the current run of empty polls began */
 	struct xl_queue_stats c;   /* local counters, published to cfg.stats after each loop */
 	/* per-burst scratch, allocated once */
 	struct xl_pkt pkts[XL_WORKER_BATCH_MAX];
@@ -194,6 +196,36 @@ static inline void cpu_relax(void)
 #endif
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no system call */
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Empty polls between two reads of the clock while busy_idle_us runs (tens of ns each). */
+#define XL_IDLE_CLOCK_EVERY 64U
+
+/*
+ * busy_idle_us: whether this busy-polling worker has found nothing for that long. The clock is
+ * read at the first empty poll of a run and then every XL_IDLE_CLOCK_EVERY of them; a frame
+ * ends the run (worker_main() clears idle_spins).
+ */
+static bool idle_long_enough(struct xl_worker *w)
+{
+	uint64_t now;
+
+	if (w->idle_spins++ % XL_IDLE_CLOCK_EVERY)
+		return false;
+	now = mono_ns();
+	if (w->idle_spins == 1) {
+		w->idle_from_ns = now;
+		return false;
+	}
+	return now - w->idle_from_ns >= (uint64_t)w->cfg.busy_idle_us * 1000U;
+}
+
 /*
  * Nothing received. need_wakeup mode sleeps in poll(). Busy-poll mode makes the non-blocking
  * recvfrom() that lets the kernel run the device's NAPI from this thread (napi_busy_loop), but
@@ -203,14 +235,17 @@ static inline void cpu_relax(void)
  * returns having done nothing, and a frame that lands meanwhile waits for it to come back (a
  * system call is about 1 us on a VM with page-table isolation); the worker then spins on the
  * rings instead, and reads the id again every XL_NAPI_RECHECK spins (a system call on the idle
- * path only). A fill ring that asks for a wakeup is always kicked.
+ * path only). A fill ring that asks for a wakeup is always kicked. With busy_idle_us, a
+ * busy-polling worker that has found nothing for that long sleeps in poll() as need_wakeup mode
+ * does, and spins again from the next frame; a poll() that times out (100 ms) without one is
+ * followed by another after a few dozen spins.
  */
 static void idle_wait(struct xl_worker *w)
 {
 	struct xl_xsk *x = w->cfg.xsk;
 	struct pollfd pfd = {.fd = x->fd, .events = POLLIN};
 
-	if (w->cfg.busy_poll) {
+	if (w->cfg.busy_poll && !(w->cfg.busy_idle_us && idle_long_enough(w))) {
 		if (w->napi_id || xsk_ring_prod__needs_wakeup(&x->fill)) {
 			w->c.wakeups++;
 			recvfrom(x->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
@@ -223,8 +258,10 @@ static void idle_wait(struct xl_worker *w)
 		cpu_relax();
 		return;
 	}
+	/* need_wakeup mode, or a busy-polling worker idle for busy_idle_us: sleep until a frame */
 	w->c.wakeups++;
-	poll(&pfd, 1, 100);
+	if (poll(&pfd, 1, 100) > 0)
+		w->idle_spins = 0; /* a frame: spin again */
 }
 
 /*
@@ -372,6 +409,8 @@ static void *worker_main(void *arg)
 		/* nothing received: see idle_wait() */
 		if (!n)
 			idle_wait(w);
+		else
+			w->idle_spins = 0;
 	}
 	publish(w);
 	return NULL;

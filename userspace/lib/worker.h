@@ -35,6 +35,8 @@ struct xl_worker_cfg {
 	int cpu;		      /* -1: not pinned */
 	unsigned int batch;	      /* RX burst (<= XL_WORKER_BATCH_MAX) */
 	bool busy_poll;		      /* spin with recvfrom instead of sleeping in poll */
+	unsigned int busy_idle_us;    /* busy_poll: sleep in poll after this long without a
+					 * frame; 0: never */
 	bool rx_stamp;		      /* frames carry struct xl_rx_meta: copy it into xl_pkt */
 	unsigned int fill_cap;	      /* most frames this queue's fill ring may hold: its share of
 					 * a UMEM shared by several queues, so that one busy queue

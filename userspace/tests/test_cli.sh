@@ -69,6 +69,9 @@ expect 2 "xlane: run: --queues: '64' is out of range at '64' (0-63)" -- run lo -
 expect 2 "xlane: run: --handler: unknown value 'frob'" -- run lo --handler frob
 expect 2 "xlane: run: --handler fwd needs --fwd IFACE" -- run lo --handler fwd
 expect 2 "xlane: run: option '--busy-poll' takes no value" -- run lo --busy-poll=1
+expect 2 "xlane: run: --busy-poll-idle-us 50 is only used with --busy-poll" -- run lo --busy-poll-idle-us 50
+expect 2 "xlane: run: --busy-poll-idle-us: '20000000' is out of range (0-10000000)" -- \
+	run lo --busy-poll --busy-poll-idle-us 20000000
 expect 2 "xlane: run: option '--cpus' needs a value (LIST)" -- run lo --cpus
 expect 2 "xlane: run: unexpected argument 'extra'" -- run lo extra
 expect 2 "(word 3)" -- run lo --rule "udp dport 70000"

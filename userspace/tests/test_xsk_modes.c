@@ -4,7 +4,8 @@
  *  - ZC_FALLBACK: auto tries zero-copy, falls back to copy, and reports which mode each socket got
  *    (read back with XDP_OPTIONS) and why zero-copy was refused;
  *  - ZC_REQUIRED: zero-copy asked for on a driver without it fails with EOPNOTSUPP, named;
- *  - GENERIC / BUSY_POLL: other attach and polling modes still serve traffic;
+ *  - GENERIC / BUSY_POLL: other attach and polling modes still serve traffic, and an idle
+ *    busy-polling worker with busy_poll_idle_us sleeps (its CPU time and wakeups) and wakes;
  *  - errors: no such interface, queue out of range, another XDP program in the way (and
  *    xl_detach_iface() leaves it alone), not enough locked memory, not enough hugepages, bad
  *    sizes, ntuple pinning on a driver without ntuple filters (veth: EOPNOTSUPP, nothing
@@ -12,6 +13,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
+#include <dirent.h>
 #include <errno.h>
 #include <linux/capability.h>
 #include <linux/ethtool.h>
@@ -110,13 +112,18 @@ Test(xsk_modes, generic_mode_serves)
 	cr_assert_eq(dthread_stop(&d), 0, "%s", d.err);
 }
 
+static void skip_busy_poll_under_valgrind(void)
+{
+	if (under_valgrind())
+		cr_skip_test("busy polling spins the workers; Valgrind runs one thread at a time, so "
+			     "the spinning workers starve the client thread past every timeout");
+}
+
 Test(xsk_modes, busy_poll_serves)
 {
 	static struct dthread d;
 
-	if (under_valgrind())
-		cr_skip_test("busy polling spins the workers; Valgrind runs one thread at a time, so "
-			     "the spinning workers starve the client thread past every timeout");
+	skip_busy_poll_under_valgrind();
 	dthread_config(&d, tb, XL_BIND_AUTO);
 	d.cfg.busy_poll = true;
 	d.cfg.busy_poll_budget = 32;
@@ -124,6 +131,83 @@ Test(xsk_modes, busy_poll_serves)
 	d.cfg.n_rules = 1;
 	cr_assert_eq(dthread_start(&d, 10000), 0, "start: %s", d.err);
 	cr_assert_eq(udp_echo_count(AF_INET, PORT, 8, 8, 30200), 64);
+	cr_assert_eq(dthread_stop(&d), 0, "%s", d.err);
+}
+
+/* CPU time so far of this process's xlane workers (threads named xl-w<queue>), in ns. */
+static long long workers_cpu_ns(void)
+{
+	DIR *dir = opendir("/proc/self/task");
+	struct dirent *e;
+	long long sum = 0;
+
+	cr_assert_not_null(dir);
+	while ((e = readdir(dir))) {
+		char path[320], comm[32] = "";
+		unsigned long long ns;
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (!fgets(comm, sizeof(comm), f) || strncmp(comm, "xl-w", 4)) {
+			fclose(f);
+			continue;
+		}
+		fclose(f);
+		snprintf(path, sizeof(path), "/proc/self/task/%s/schedstat", e->d_name);
+		f = fopen(path, "r");
+		if (f && fscanf(f, "%llu", &ns) == 1)
+			sum += (long long)ns;
+		if (f)
+			fclose(f);
+	}
+	closedir(dir);
+	return sum;
+}
+
+static uint64_t wakeups_now(void)
+{
+	struct xl_stats_snapshot st;
+	uint64_t sum = 0;
+	unsigned int i;
+
+	stats_now(&st);
+	for (i = 0; i < st.n_queues; i++)
+		sum += st.q[i].wakeups;
+	return sum;
+}
+
+/* --busy-poll-idle-us: an idle busy-polling worker sleeps, and the next frame still reaches it */
+Test(xsk_modes, busy_poll_idle_sleeps)
+{
+	static struct dthread d;
+	long long cpu;
+	uint64_t wk;
+
+	skip_busy_poll_under_valgrind();
+	dthread_config(&d, tb, XL_BIND_AUTO);
+	d.cfg.busy_poll = true;
+	d.cfg.busy_poll_idle_us = 200;
+	d.cfg.rules = (struct xl_rule_spec[]){ port_rule_any(1, PORT) };
+	d.cfg.n_rules = 1;
+	cr_assert_eq(dthread_start(&d, 10000), 0, "start: %s", d.err);
+	cr_assert_eq(udp_echo_count(AF_INET, PORT, 8, 8, 30300), 64);
+	msleep(200);
+	wk = wakeups_now();
+	cpu = workers_cpu_ns();
+	msleep(1000);
+	cpu = workers_cpu_ns() - cpu;
+	wk = wakeups_now() - wk;
+	cr_log_info("%u idle busy-polling worker(s): %lld us of CPU in 1 s, %lu sleeps", d.n_queues,
+		    cpu / 1000, (unsigned long)wk);
+	/* a spinning worker takes most of its CPU (about 1 s); a sleeping one wakes every 100 ms */
+	cr_assert_lt(cpu, 100000000LL * d.n_queues, "idle workers kept spinning: %lld us", cpu / 1000);
+	cr_assert_geq(wk, 5U * d.n_queues, "the sleeps count in wakeups: %lu", (unsigned long)wk);
+	cr_assert_eq(udp_echo_count(AF_INET, PORT, 8, 8, 30400), 64, "served after sleeping");
 	cr_assert_eq(dthread_stop(&d), 0, "%s", d.err);
 }
 
