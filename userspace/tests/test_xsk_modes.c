@@ -34,7 +34,7 @@
 
 static int nothing_within_ms(int fd, int ms)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 
 	return poll(&p, 1, ms) == 0;
 }
@@ -56,7 +56,7 @@ Test(xsk_modes, zc_fallback_reports_copy_and_why)
 	unsigned int i;
 
 	dthread_config(&d, tb, XL_BIND_AUTO);
-	d.cfg.rules = (struct xl_rule_spec[]){ port_rule_any(1, PORT) };
+	d.cfg.rules = (struct xl_rule_spec[]){port_rule_any(1, PORT)};
 	d.cfg.n_rules = 1;
 	cr_assert_eq(dthread_start(&d, 10000), 0, "start: %s", d.err);
 	cr_assert_eq(d.n_queues, tb->queues, "one socket per queue");
@@ -101,7 +101,7 @@ Test(xsk_modes, generic_mode_serves)
 
 	dthread_config(&d, tb, XL_BIND_COPY);
 	d.cfg.xdp_mode = XL_XDP_GENERIC;
-	d.cfg.rules = (struct xl_rule_spec[]){ port_rule_any(1, PORT) };
+	d.cfg.rules = (struct xl_rule_spec[]){port_rule_any(1, PORT)};
 	d.cfg.n_rules = 1;
 	cr_assert_eq(dthread_start(&d, 10000), 0, "start: %s", d.err);
 	cr_assert_eq(d.attach_mode, XL_ATTACH_GENERIC);
@@ -115,8 +115,9 @@ Test(xsk_modes, generic_mode_serves)
 static void skip_busy_poll_under_valgrind(void)
 {
 	if (under_valgrind())
-		cr_skip_test("busy polling spins the workers; Valgrind runs one thread at a time, so "
-			     "the spinning workers starve the client thread past every timeout");
+		cr_skip_test(
+			"busy polling spins the workers; Valgrind runs one thread at a time, so "
+			"the spinning workers starve the client thread past every timeout");
 }
 
 Test(xsk_modes, busy_poll_serves)
@@ -127,7 +128,7 @@ Test(xsk_modes, busy_poll_serves)
 	dthread_config(&d, tb, XL_BIND_AUTO);
 	d.cfg.busy_poll = true;
 	d.cfg.busy_poll_budget = 32;
-	d.cfg.rules = (struct xl_rule_spec[]){ port_rule_any(1, PORT) };
+	d.cfg.rules = (struct xl_rule_spec[]){port_rule_any(1, PORT)};
 	d.cfg.n_rules = 1;
 	cr_assert_eq(dthread_start(&d, 10000), 0, "start: %s", d.err);
 	cr_assert_eq(udp_echo_count(AF_INET, PORT, 8, 8, 30200), 64);
@@ -192,7 +193,7 @@ Test(xsk_modes, busy_poll_idle_sleeps)
 	dthread_config(&d, tb, XL_BIND_AUTO);
 	d.cfg.busy_poll = true;
 	d.cfg.busy_poll_idle_us = 200;
-	d.cfg.rules = (struct xl_rule_spec[]){ port_rule_any(1, PORT) };
+	d.cfg.rules = (struct xl_rule_spec[]){port_rule_any(1, PORT)};
 	d.cfg.n_rules = 1;
 	cr_assert_eq(dthread_start(&d, 10000), 0, "start: %s", d.err);
 	cr_assert_eq(udp_echo_count(AF_INET, PORT, 8, 8, 30300), 64);
@@ -205,7 +206,8 @@ Test(xsk_modes, busy_poll_idle_sleeps)
 	cr_log_info("%u idle busy-polling worker(s): %lld us of CPU in 1 s, %lu sleeps", d.n_queues,
 		    cpu / 1000, (unsigned long)wk);
 	/* a spinning worker takes most of its CPU (about 1 s); a sleeping one wakes every 100 ms */
-	cr_assert_lt(cpu, 100000000LL * d.n_queues, "idle workers kept spinning: %lld us", cpu / 1000);
+	cr_assert_lt(cpu, 100000000LL * d.n_queues, "idle workers kept spinning: %lld us",
+		     cpu / 1000);
 	cr_assert_geq(wk, 5U * d.n_queues, "the sleeps count in wakeups: %lu", (unsigned long)wk);
 	cr_assert_eq(udp_echo_count(AF_INET, PORT, 8, 8, 30400), 64, "served after sleeping");
 	cr_assert_eq(dthread_stop(&d), 0, "%s", d.err);
@@ -238,7 +240,7 @@ Test(xsk_modes, error_no_such_interface)
 Test(xsk_modes, error_queue_out_of_range)
 {
 	static struct dthread d;
-	unsigned int q[] = { 0, 5 };
+	unsigned int q[] = {0, 5};
 
 	dthread_config(&d, tb, XL_BIND_AUTO);
 	d.cfg.queues = q;
@@ -287,7 +289,7 @@ Test(xsk_modes, error_not_enough_hugepages)
 
 Test(xsk_modes, error_not_enough_locked_memory)
 {
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
 	struct __user_cap_data_struct c[2];
 	static struct dthread d;
 
@@ -317,7 +319,8 @@ Test(xsk_modes, error_foreign_program_in_the_way)
 			dthread_stop(&d);
 		cr_assert_eq(ret, -EEXIST, "%d: %s", ret, d.err);
 		cr_assert(strstr(d.err, "another XDP program is in the way") &&
-			  strstr(d.err, "xl_pass"), "%s", d.err);
+				  strstr(d.err, "xl_pass"),
+			  "%s", d.err);
 		cr_log_info("error named: %s", d.err);
 	}
 	/* xlane detach must leave somebody else's program alone */
@@ -331,7 +334,7 @@ Test(xsk_modes, error_foreign_program_in_the_way)
 Test(xsk_modes, fwd_handler_forwards_to_second_interface)
 {
 	static struct dthread d;
-	struct sockaddr_ll ll = { 0 };
+	struct sockaddr_ll ll = {0};
 	struct sockaddr_storage a;
 	uint8_t buf[2048];
 	unsigned int s, got = 0, i;
@@ -340,7 +343,8 @@ Test(xsk_modes, fwd_handler_forwards_to_second_interface)
 
 	cr_assert_eq(tb_sh("ip link add xl-fwd0 numtxqueues %u numrxqueues %u type veth peer name "
 			   "xl-fwd1 numtxqueues %u numrxqueues %u && ip link set xl-fwd0 up && "
-			   "ip link set xl-fwd1 up", tb->queues, tb->queues, tb->queues, tb->queues),
+			   "ip link set xl-fwd1 up",
+			   tb->queues, tb->queues, tb->queues, tb->queues),
 		     0);
 	cap = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_IP));
 	cr_assert_geq(cap, 0);
@@ -351,7 +355,7 @@ Test(xsk_modes, fwd_handler_forwards_to_second_interface)
 	dthread_config(&d, tb, XL_BIND_AUTO);
 	d.cfg.handler = "fwd";
 	d.cfg.fwd_ifname = "xl-fwd0";
-	d.cfg.rules = (struct xl_rule_spec[]){ port_rule_any(1, PORT) };
+	d.cfg.rules = (struct xl_rule_spec[]){port_rule_any(1, PORT)};
 	d.cfg.n_rules = 1;
 	cr_assert_eq(dthread_start(&d, 10000), 0, "start: %s", d.err);
 	cli = cli_udp_socket(AF_INET, 30300);
@@ -391,8 +395,8 @@ Test(xsk_modes, fwd_handler_forwards_to_second_interface)
 /* ETHTOOL_GRXCLSRLCNT on @ifname: the count of ntuple rules, or -errno. */
 static int ntuple_rule_count(const char *ifname)
 {
-	struct ethtool_rxnfc nfc = { .cmd = ETHTOOL_GRXCLSRLCNT };
-	struct ifreq ifr = { 0 };
+	struct ethtool_rxnfc nfc = {.cmd = ETHTOOL_GRXCLSRLCNT};
+	struct ifreq ifr = {0};
 	int fd, ret;
 
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -411,7 +415,7 @@ Test(xsk_modes, error_ntuple_unsupported_on_veth)
 	int before = ntuple_rule_count(tb->srv_if);
 
 	dthread_config(&d, tb, XL_BIND_AUTO);
-	d.cfg.rules = (struct xl_rule_spec[]){ port_rule_any(1, PORT) };
+	d.cfg.rules = (struct xl_rule_spec[]){port_rule_any(1, PORT)};
 	d.cfg.n_rules = 1;
 	d.cfg.ntuple = true;
 	d.cfg.ntuple_queue = 0;
@@ -433,7 +437,7 @@ Test(xsk_modes, error_ntuple_queue_not_served)
 	dthread_config(&d, tb, XL_BIND_AUTO);
 	d.cfg.queues = &q0;
 	d.cfg.n_queues = 1;
-	d.cfg.rules = (struct xl_rule_spec[]){ port_rule_any(1, PORT) };
+	d.cfg.rules = (struct xl_rule_spec[]){port_rule_any(1, PORT)};
 	d.cfg.n_rules = 1;
 	d.cfg.ntuple = true;
 	d.cfg.ntuple_queue = 1;
