@@ -92,7 +92,7 @@ for t in jq taskset ip; do
 	command -v $t >/dev/null || { echo "bench-latency: $t is missing (scripts/deps.sh)" >&2; exit 1; }
 done
 
-# ---- parameters: --quick keeps the whole run well under a minute (CI) -------------------------
+# ---- parameters: --quick keeps the whole run under a minute (CI) ------------------------------
 if [ "$quick" = 1 ]; then
 	REPEAT=3 DUR=0.2 WARM=0.1 V6_REPEAT=1 SWEEP_RATES=5000,20000 STEP=0.1 TPUT_REPEAT=1
 	TPUT_START=20000 TPUT_MAX=400000 DRAIN=50 TAX_REPEAT=1 BD_SIZE=72 RX_REPEAT=1 RX_DUR=0.1 RX_SETTLE=0.05 RX_RATES=3000000
