@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "control.h"
 #include "daemon.h"
 #include "iface.h"
@@ -29,17 +29,9 @@ const struct xl_command *const xl_cli_commands[] = {
 volatile sig_atomic_t xl_cli_stop;
 
 /* Repeats of the first signal within this time are the same request (see on_signal()). */
-#define XL_SIGNAL_REPEAT_NS 1000000000LL
+#define XL_SIGNAL_REPEAT_NS 1000000000ULL
 
-static long long signal_first_ns;
-
-static long long mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts); /* async-signal-safe */
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
+static uint64_t signal_first_ns;
 
 /*
  * The first SIGINT/SIGTERM asks for a clean stop; a second one, a second or more later, ends the
@@ -51,9 +43,9 @@ static void on_signal(int sig)
 	int saved = errno;
 
 	if (!xl_cli_stop) {
-		signal_first_ns = mono_ns();
+		signal_first_ns = xl_mono_ns();
 		xl_cli_stop = 1;
-	} else if (mono_ns() - signal_first_ns >= XL_SIGNAL_REPEAT_NS) {
+	} else if (xl_mono_ns() - signal_first_ns >= XL_SIGNAL_REPEAT_NS) {
 		signal(sig, SIG_DFL);
 		raise(sig);
 	}

@@ -10,8 +10,8 @@
  */
 #include <linux/in.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "frame.h"
 #include "handler.h"
 
@@ -82,14 +82,12 @@ int xl_handler_ts_fill(const struct xl_pkt *p, uint64_t worker_ns)
 void xl_echo_ts_batch(void *ctx, struct xl_pkt *pkts, unsigned int n)
 {
 	struct xl_frame_l4 f;
-	struct timespec ts;
 	uint64_t now;
 	unsigned int i;
 
 	(void)ctx;
-	/* one clock read per burst (vDSO, no system call): when the worker took the frames */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	/* one clock read per burst: when the worker took the frames */
+	now = xl_mono_ns();
 	for (i = 0; i < n; i++) {
 		/* one header walk per frame: the echo says where the headers are */
 		pkts[i].verdict = (uint8_t)xl_frame_echo(pkts[i].data, pkts[i].len, &f);

@@ -10,12 +10,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <xlane/pool.h>
 
 #include "caps.h"
+#include "clock.h"
 #include "steer.h"
 #include "worker.h"
 
@@ -196,14 +196,6 @@ static inline void cpu_relax(void)
 #endif
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no system call */
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 /* Empty polls between two reads of the clock while busy_idle_us runs (tens of ns each). */
 #define XL_IDLE_CLOCK_EVERY 64U
 
@@ -218,7 +210,7 @@ static bool idle_long_enough(struct xl_worker *w)
 
 	if (w->idle_spins++ % XL_IDLE_CLOCK_EVERY)
 		return false;
-	now = mono_ns();
+	now = xl_mono_ns();
 	if (w->idle_spins == 1) {
 		w->idle_from_ns = now;
 		return false;
