@@ -456,7 +456,7 @@ static int setup_workers(struct run *r)
 			.cpu = ncpu ? cpus[i % (unsigned int)ncpu] : -1,
 			.batch = pick(c->batch_size, DEF_BATCH),
 			.busy_poll = c->busy_poll,
-			.busy_idle_us = c->busy_poll ? c->busy_poll_idle_us : 0,
+			.busy_idle_us = c->busy_poll_idle_us,
 			.rx_stamp = c->rx_stamp,
 			.fill_cap = fill_cap,
 			.cache_size = cache_size,
@@ -761,6 +761,11 @@ int xl_daemon_run(const struct xl_run_config *cfg, volatile sig_atomic_t *stop)
 	}
 	if (cfg->batch_size > XL_WORKER_BATCH_MAX) {
 		xl_errmsg(err, errlen, EINVAL, "batch size at most %d", XL_WORKER_BATCH_MAX);
+		goto out;
+	}
+	if (cfg->busy_poll_idle_us && !cfg->busy_poll) {
+		xl_errmsg(err, errlen, EINVAL, "busy_poll_idle_us (%u) needs busy_poll",
+			  cfg->busy_poll_idle_us);
 		goto out;
 	}
 	r->ifindex = xl_iface_index(r->ifname);

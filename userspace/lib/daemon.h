@@ -62,7 +62,7 @@ struct xl_run_config {
 	unsigned int busy_poll_budget;	  /**< SO_BUSY_POLL_BUDGET; default 64 */
 	unsigned int busy_poll_idle_us;	  /**< with busy_poll: a worker that found nothing for this
 				       *  long sleeps in poll() until its next frame; 0: it never
-				       *  sleeps */
+				       *  sleeps; -EINVAL without busy_poll */
 	const int *cpus;		  /**< CPUs for the workers, used round-robin; NULL: the NIC
 				       *  node's CPUs (all CPUs when the NIC has no node) */
 	unsigned int n_cpus;		  /**< entries in cpus */

@@ -260,6 +260,15 @@ Test(xsk_modes, error_bad_sizes)
 	expect_start_error(&d, EINVAL, "powers of two");
 }
 
+Test(xsk_modes, error_busy_poll_idle_without_busy_poll)
+{
+	static struct dthread d;
+
+	dthread_config(&d, tb, XL_BIND_AUTO);
+	d.cfg.busy_poll_idle_us = 50;
+	expect_start_error(&d, EINVAL, "busy_poll_idle_us (50) needs busy_poll");
+}
+
 Test(xsk_modes, error_unknown_handler)
 {
 	static struct dthread d;
