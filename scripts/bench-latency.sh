@@ -11,8 +11,10 @@
 # plus the cold-path tax (the kernel path with xlane attached, steering another port, against
 # nothing attached) and the round-trip breakdown of the xlane servers (client -> XDP -> worker ->
 # client, from the stamps of `xlane run --rx-stamp --handler echo-ts` and `lat_client --stamp`),
-# and the receive-only throughput of each receiver next to the path's ceiling on the veth testbed
-# (xdp-drop: XDP_DROP in the same run, as scripts/rx-ceiling.sh measures it alone). Results:
+# the receive-only throughput of each receiver next to the path's ceiling on the veth testbed
+# (xdp-drop: XDP_DROP in the same run, as scripts/rx-ceiling.sh measures it alone), and paired
+# rounds: xlane-busypoll right next to each latency reference (dpdk-af_xdp, kernel-busypoll),
+# round after round, with the ratios taken within each round. Results:
 # results/latency.json (schema: bench/latency/schema.jq), the table on stdout, PNG plots in
 # results/ (scripts/plot.sh), client logs in results/latency-log.txt.
 #
@@ -26,6 +28,7 @@
 #                                          thread of the receive-only runs gets N too, and below 0
 #                                          the receivers that sleep also run above it (the thread
 #                                          at nice 0), those that spin under it (at nice 0)
+#                            [--rounds N]  paired rounds (default 6; 1 with --quick; 0: none)
 #                            [--generator xdp|xsk|sendmmsg]  the receive-only load: lat_blast
 #                                          redirecting XDP live frames (default: the server's veth
 #                                          receives xdp_frames, as from a NIC's ring), on an AF_XDP
@@ -43,7 +46,7 @@ cd "$(dirname "$0")/.."
 top=$PWD
 cmdline="scripts/bench-latency.sh${*:+ $*}" # recorded in the JSON before the options are shifted away
 
-quick=0 build= out=results cpus=0,1 servers=all rt=0 nice=0 rx_gen=xdp
+quick=0 build= out=results cpus=0,1 servers=all rt=0 nice=0 rx_gen=xdp rounds=
 srv_if= cli_if= srv_ns= cli_ns= srv_ip= srv_ip6= real=0
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
@@ -59,6 +62,7 @@ while [ $# -gt 0 ]; do
 	--rt) rt=$2; shift 2 ;;
 	--nice) nice=$2; shift 2 ;;
 	--generator) rx_gen=$2; shift 2 ;;
+	--rounds) rounds=$2; shift 2 ;;
 	--srv-iface) srv_if=$2; real=1; shift 2 ;;
 	--cli-iface) cli_if=$2; shift 2 ;;
 	--srv-netns) srv_ns=$2; shift 2 ;;
@@ -76,6 +80,8 @@ srv_cpu=${BASH_REMATCH[1]} cli_cpu=${BASH_REMATCH[2]}
 [[ "$rx_gen" =~ ^(xdp|xsk|sendmmsg)$ ]] || { echo "bench-latency: --generator wants xdp, xsk or sendmmsg, got '$rx_gen'" >&2; exit 2; }
 [[ "$nice" =~ ^-?[0-9]+$ ]] && [ "$nice" -ge -20 ] && [ "$nice" -le 19 ] ||
 	{ echo "bench-latency: --nice wants -20..19, got '$nice'" >&2; exit 2; }
+[ -z "$rounds" ] || { [[ "$rounds" =~ ^[0-9]+$ ]] && [ "$rounds" -le 100 ]; } ||
+	{ echo "bench-latency: --rounds wants 0..100, got '$rounds'" >&2; exit 2; }
 # Servers and clients: SCHED_FIFO with --rt; otherwise each in a session of its own whose
 # autogroup has its nice value (bench/latency/own-session.sh), so that --nice weighs against the
 # NAPI thread too, and a server's weight on its CPU does not depend on the client's load.
@@ -96,11 +102,14 @@ done
 if [ "$quick" = 1 ]; then
 	REPEAT=3 DUR=0.2 WARM=0.1 V6_REPEAT=1 SWEEP_RATES=5000,20000 STEP=0.1 TPUT_REPEAT=1
 	TPUT_START=20000 TPUT_MAX=400000 DRAIN=50 TAX_REPEAT=1 BD_SIZE=72 RX_REPEAT=1 RX_DUR=0.1 RX_SETTLE=0.05 RX_RATES=3000000
+	PAIR_ROUNDS=1 PAIR_DUR=0.2 PAIR_WARM=0.1
 else
 	REPEAT=3 DUR=3 WARM=1 V6_REPEAT=3 SWEEP_RATES=5000,10000,25000,50000,100000,150000,200000,300000
 	STEP=0.5 TPUT_REPEAT=3 TPUT_START=20000 TPUT_MAX=4000000 DRAIN=200 TAX_REPEAT=3 BD_SIZE=72 RX_REPEAT=3 RX_DUR=1 RX_SETTLE=0.3
 	RX_RATES=250000,500000,1000000,1500000,2000000,2500000,3000000,4000000,6000000
+	PAIR_ROUNDS=6 PAIR_DUR=1 PAIR_WARM=0.5
 fi
+[ -z "$rounds" ] || PAIR_ROUNDS=$rounds
 # no server outlives this, whatever happens to the script
 if [ "$quick" = 1 ]; then MAXS=120; else MAXS=1800; fi
 PORT=7000 TAX_PORT=7001
@@ -396,6 +405,80 @@ for s in "${list[@]}"; do
 	esac
 	run_server "$s"
 done
+
+# ---- paired rounds: xlane busy poll against each latency reference, the drift cancelled -------------------
+# This VM's speed moves by a quarter between minutes and even between seconds (one server's ping-pong
+# p50 at 5.1 us in one minute and 6.6 us in the next), more than the differences measured here,
+# and the per-server runs above are minutes apart. So each round runs xlane-busypoll and each
+# reference of the latency target (dpdk-af_xdp, kernel-busypoll) one right after the other, each
+# a fresh server for one short ping-pong per client mode, and the ratios are taken within the
+# round. Every other round runs them in the reverse order, so that a steady drift favours none.
+paired='{"skipped": "xlane-busypoll and a reference (dpdk-af_xdp, kernel-busypoll) are not both in --servers"}'
+pair_list=()
+if [[ " ${list[*]} " == *" xlane-busypoll "* ]] && [ "$xlane_ok" = 1 ]; then
+	for s in dpdk-af_xdp kernel-busypoll; do
+		[[ " ${list[*]} " == *" $s "* ]] || continue
+		[ "$s" != dpdk-af_xdp ] || [ "$dpdk_ok" = 1 ] || continue
+		pair_list+=("$s")
+	done
+	[ ${#pair_list[@]} -eq 0 ] || pair_list=(xlane-busypoll "${pair_list[@]}")
+fi
+if [ "$PAIR_ROUNDS" = 0 ]; then
+	paired='{"skipped": "--rounds 0"}'
+	pair_list=()
+fi
+if [ ${#pair_list[@]} -gt 0 ]; then
+	pair_rounds='[]'
+	for round in $(seq "$PAIR_ROUNDS"); do
+		order=("${pair_list[@]}")
+		if [ $((round % 2)) = 0 ]; then
+			order=()
+			for ((j = ${#pair_list[@]} - 1; j >= 0; j--)); do order+=("${pair_list[j]}"); done
+		fi
+		say "paired round $round/$PAIR_ROUNDS: ${order[*]} (ping-pong, spinning then blocking client, ${PAIR_DUR}s each)"
+		res='{}'
+		for s in "${order[@]}"; do
+			testbed_alive
+			rx_default
+			start_server "$s" /dev/null "$tmp/err-pair-$s.txt"
+			if wait_ready "$s"; then
+				for w in spin block; do
+					f=$tmp/pair-$round-$s-$w.json
+					rm -f "$f"
+					client "$s" "paired-$w" "$srv_ip" "$f" --mode pingpong --wait "$w" \
+						--duration "$PAIR_DUR" --warmup "$PAIR_WARM" --repeat 1 --quiet || true
+					[ -s "$f" ] || continue
+					res=$(jq -c --arg s "$s" --arg k "pingpong-$w" --slurpfile d "$f" \
+						'.[$s][$k] = ($d[0].summary | {p50_ns: .latency_ns.p50.median, p99_ns: .latency_ns.p99.median,
+						                               sent, received, loss_ratio})' <<<"$res")
+				done
+			else
+				say "paired round $round: $s did not answer: $(tail -n 2 "$tmp/err-pair-$s.txt" | tr '\n' ' ')"
+			fi
+			stop_server
+		done
+		pair_rounds=$(jq -c --argjson r "$round" --arg order "${order[*]}" --argjson res "$res" \
+			'. + [{round: $r, order: ($order | split(" ")), results: $res}]' <<<"$pair_rounds")
+	done
+	paired=$(jq -n --argjson rounds "$pair_rounds" --arg list "${pair_list[*]}" \
+		--arg dur "$PAIR_DUR" --arg warm "$PAIR_WARM" \
+		'def stat: map(select(. != null)) | sort
+		   | if length == 0 then null else {median: .[(length - 1) / 2 | floor], min: .[0], max: .[-1], rounds: length} end;
+		 ($list | split(" ")) as $l
+		 | {server: $l[0], references: $l[1:], rounds: ($rounds | length),
+		    duration_s: ($dur | tonumber), warmup_s: ($warm | tonumber),
+		    method: "each round: every server fresh, one after another, one ping-pong per client mode; every other round in reverse order; ratios within a round",
+		    runs: $rounds,
+		    ratios: ([$l[1:][] as $ref
+		      | {key: "\($l[0])/\($ref)",
+		         value: ([("pingpong-spin", "pingpong-block") as $k
+		           | {key: $k, value: ([("p50", "p99") as $p
+		               | {key: $p, value: ([$rounds[] | .results as $x
+		                   | ($x[$l[0]][$k]["\($p)_ns"]) as $a | ($x[$ref][$k]["\($p)_ns"]) as $b
+		                   | if $a != null and ($b // 0) > 0 then {round, ratio: ($a / $b)} else empty end]
+		                 | {per_round: map(.ratio)} + ((map(.ratio) | stat) // {}))}] | from_entries)}] | from_entries)}]
+		      | from_entries)}')
+fi
 
 # ---- cold-path tax: the kernel path with xlane attached (steering another port) vs nothing ------------
 tax='{"skipped": "xlane not available"}'
@@ -715,7 +798,7 @@ jq -n --arg cmd "$cmdline" --argjson quick "$([ "$quick" = 1 ] && echo true || e
 	--arg commit "$src_commit" --argjson dirty "$src_dirty" \
 	--slurpfile fp "$tmp/fingerprint.json" --argjson skipped "$skipped" \
 	--slurpfile tax <(printf '%s' "$tax") --slurpfile breakdown <(printf '%s' "$breakdown") \
-	--slurpfile rxonly <(printf '%s' "$rxonly") \
+	--slurpfile rxonly <(printf '%s' "$rxonly") --slurpfile paired <(printf '%s' "$paired") \
 	--argjson cfg "$(jq -n --arg r "$REPEAT" --arg d "$DUR" --arg w "$WARM" --arg rates "$SWEEP_RATES" \
 		--arg step "$STEP" --arg tr "$TPUT_REPEAT" --arg ts "$TPUT_START" --arg tm "$TPUT_MAX" \
 		--arg rt "$rt" --arg nice "$nice" --arg port "$PORT" --arg ip "$srv_ip" --arg ip6 "$srv_ip6" --arg sc "$srv_cpu" --arg cc "$cli_cpu" \
@@ -730,7 +813,7 @@ jq -n --arg cmd "$cmdline" --argjson quick "$([ "$quick" = 1 ] && echo true || e
 	'{schema: "xlane-latency/1", generated_utc: (now | todate), command: $cmd, quick: $quick,
 	  source: {commit: (if $commit == "" then null else $commit end), modified: $dirty},
 	  fingerprint: $fp[0], config: $cfg, servers: [inputs], cold_path_tax: $tax[0], breakdown: $breakdown[0],
-	  receive_only: $rxonly[0],
+	  receive_only: $rxonly[0], paired: $paired[0],
 	  skipped: $skipped}' \
 	"${srv_files[@]}" >"$out/latency.json"
 jq -e --arg kind results -f bench/latency/schema.jq "$out/latency.json" >/dev/null
@@ -741,6 +824,7 @@ echo "dpdk-af_xdp is bench/latency/dpdk_echo standing in for dpdk-testpmd --forw
 jq -r -f bench/latency/table.jq "$out/latency.json" | "$bin/lat_table" --baseline kernel-block
 jq -r '.cold_path_tax | if .skipped then "cold-path tax: skipped (\(.skipped))"
 	else "cold-path tax (kernel-block with xlane attached for \(.xlane_rule) / without): p50 \(.ratio_with_to_without.p50 * 100 | round / 100)x, p99 \(.ratio_with_to_without.p99 * 100 | round / 100)x, max rate \(.ratio_with_to_without.max_rate // 0 | . * 100 | round / 100)x" end' "$out/latency.json"
+jq -r -f bench/latency/paired.jq "$out/latency.json"
 jq -r -f bench/latency/breakdown.jq "$out/latency.json"
 jq -r -f bench/latency/rxonly.jq "$out/latency.json"
 jq -r '.skipped[] | "skipped: \(.server): \(.reason)"' "$out/latency.json"

@@ -117,6 +117,21 @@ def check_results:
              | $doc | t($p + ["generator"]; "string") + t($p + ["received"]; "number")
                + t($p + ["sent"]; "number") + t($p + ["generator_limited"]; "boolean")] | add // [])
        end)
+  # paired rounds (documents before 2026-12-05 have none): every ratio is positive, and each
+  # summary spans its rounds
+  + (. as $doc | .paired as $pr
+     | if $pr == null or ($pr | type) != "object" or $pr.skipped != null then [] else
+         t(["paired", "server"]; "string") + t(["paired", "references"]; "array")
+         + t(["paired", "rounds"]; "number") + t(["paired", "runs"]; "array")
+         + t(["paired", "ratios"]; "object")
+         + ([($pr.ratios // {}) | to_entries[] | .key as $k | .value | to_entries[] | .key as $m
+             | .value | to_entries[] | .key as $q | .value as $v
+             | ["paired", "ratios", $k, $m, $q] as $p
+             | $doc | t($p + ["per_round"]; "array")
+               + rule(all($v.per_round[]?; type == "number" and . > 0);
+                      "\($p | join(".")).per_round: a ratio that is not a positive number")
+               + (if ($v.per_round | length) > 0 then check_spread($p) else [] end)] | add // [])
+       end)
   + ((.breakdown.runs // {}) | keys) as $bk
   | . as $doc | ([$bk[] as $r | check_client(["breakdown", "runs", $r])
                  + rule(($doc.breakdown.runs[$r].breakdown | type) == "object";

@@ -99,6 +99,25 @@ for s in xlane-busypoll xlane-wakeup; do
 	[ -z "$problems" ] || bad "$s breakdown: $problems"
 done
 grep -q "round-trip breakdown (xlane" "$out/stdout.txt" || bad "stdout has no round-trip breakdown"
+# paired rounds: xlane busy poll right next to DPDK and to the busy-polling socket path; every
+# round has a sane p50 and p99 of each for both client modes, every ratio comes from its round
+problems=$(jq -r '.paired as $p | if $p == null then "missing" elif $p.skipped then "skipped: \($p.skipped)" else
+	(if $p.server != "xlane-busypoll" or $p.references != ["dpdk-af_xdp", "kernel-busypoll"]
+	 then "server \($p.server), references \($p.references)" else empty end),
+	(if ($p.runs | length) != $p.rounds or $p.rounds < 1 then "\($p.runs | length) runs for \($p.rounds) rounds" else empty end),
+	($p.runs[] | .round as $r | .results as $x | ([$p.server] + $p.references)[] as $s
+	 | ("pingpong-spin", "pingpong-block") as $k | $x[$s][$k] as $v
+	 | if $v == null then "round \($r): no \($k) of \($s)"
+	   elif $v.received == 0 or $v.p50_ns < 1000 or $v.p50_ns > 50000000 or $v.p99_ns < $v.p50_ns
+	   then "round \($r): \($s) \($k) not sane: \($v | tojson)" else empty end),
+	($p.ratios | to_entries[] | .key as $n | .value | to_entries[] | .key as $k | .value | to_entries[]
+	 | select((.value.per_round | length) != $p.rounds) | "\($n) \($k) \(.key): \(.value.per_round | length) of \($p.rounds) rounds"),
+	($p.runs[0].results as $x | ($x["xlane-busypoll"]["pingpong-spin"].p50_ns / $x["dpdk-af_xdp"]["pingpong-spin"].p50_ns) as $want
+	 | $p.ratios["xlane-busypoll/dpdk-af_xdp"]["pingpong-spin"].p50.per_round[0] as $got
+	 | if $got != $want then "round 1 spin p50 ratio \($got), from its results \($want)" else empty end)
+	end' "$json")
+[ -z "$problems" ] || bad "paired rounds: $problems"
+grep -q "^paired rounds (xlane-busypoll" "$out/stdout.txt" || bad "stdout has no paired rounds"
 # receive-only throughput: every receiver counted something, never more than was sent
 problems=$(jq -r '.receive_only as $r | if $r.skipped then "skipped: \($r.skipped)" else
 	($r.receivers | to_entries[] | .key as $k
