@@ -28,7 +28,7 @@
 #                                          thread of the receive-only runs gets N too, and below 0
 #                                          the receivers that sleep also run above it (the thread
 #                                          at nice 0), those that spin under it (at nice 0)
-#                            [--rounds N]  paired rounds (default 6; 1 with --quick; 0: none)
+#                            [--rounds N]  paired rounds (default 10; 1 with --quick; 0: none)
 #                            [--generator xdp|xsk|sendmmsg]  the receive-only load: lat_blast
 #                                          redirecting XDP live frames (default: the server's veth
 #                                          receives xdp_frames, as from a NIC's ring), on an AF_XDP
@@ -107,7 +107,7 @@ else
 	REPEAT=3 DUR=3 WARM=1 V6_REPEAT=3 SWEEP_RATES=5000,10000,25000,50000,100000,150000,200000,300000
 	STEP=0.5 TPUT_REPEAT=3 TPUT_START=20000 TPUT_MAX=4000000 DRAIN=200 TAX_REPEAT=3 BD_SIZE=72 RX_REPEAT=3 RX_DUR=1 RX_SETTLE=0.3
 	RX_RATES=250000,500000,1000000,1500000,2000000,2500000,3000000,4000000,6000000
-	PAIR_ROUNDS=6 PAIR_DUR=1 PAIR_WARM=0.5
+	PAIR_ROUNDS=10 PAIR_DUR=1 PAIR_WARM=0.5
 fi
 [ -z "$rounds" ] || PAIR_ROUNDS=$rounds
 # no server outlives this, whatever happens to the script
@@ -456,6 +456,7 @@ if [ ${#pair_list[@]} -gt 0 ]; then
 				say "paired round $round: $s did not answer: $(tail -n 2 "$tmp/err-pair-$s.txt" | tr '\n' ' ')"
 			fi
 			stop_server
+			[ "$srv_exit" = 0 ] || say "WARN: paired round $round: $s exited with status $srv_exit at shutdown"
 		done
 		pair_rounds=$(jq -c --argjson r "$round" --arg order "${order[*]}" --argjson res "$res" \
 			'. + [{round: $r, order: ($order | split(" ")), results: $res}]' <<<"$pair_rounds")
@@ -469,6 +470,10 @@ if [ ${#pair_list[@]} -gt 0 ]; then
 		    duration_s: ($dur | tonumber), warmup_s: ($warm | tonumber),
 		    method: "each round: every server fresh, one after another, one ping-pong per client mode; every other round in reverse order; ratios within a round",
 		    runs: $rounds,
+		    best: ([$l[] as $s | {key: $s, value: ([("pingpong-spin", "pingpong-block") as $k
+		      | {key: $k, value: {p50_ns: ([$rounds[].results[$s][$k].p50_ns // empty] | min),
+		                          p99_ns: ([$rounds[].results[$s][$k].p99_ns // empty] | min)}}] | from_entries)}]
+		      | from_entries),
 		    ratios: ([$l[1:][] as $ref
 		      | {key: "\($l[0])/\($ref)",
 		         value: ([("pingpong-spin", "pingpong-block") as $k
@@ -477,7 +482,13 @@ if [ ${#pair_list[@]} -gt 0 ]; then
 		                   | ($x[$l[0]][$k]["\($p)_ns"]) as $a | ($x[$ref][$k]["\($p)_ns"]) as $b
 		                   | if $a != null and ($b // 0) > 0 then {round, ratio: ($a / $b)} else empty end]
 		                 | {per_round: map(.ratio)} + ((map(.ratio) | stat) // {}))}] | from_entries)}] | from_entries)}]
-		      | from_entries)}')
+		      | from_entries)}
+		 | .best as $b
+		 | .best_ratios = ([$l[1:][] as $ref | {key: "\($l[0])/\($ref)",
+		     value: ([("pingpong-spin", "pingpong-block") as $k | {key: $k,
+		       value: ([("p50", "p99") as $p | ($b[$l[0]][$k]["\($p)_ns"]) as $a | ($b[$ref][$k]["\($p)_ns"]) as $c
+		         | {key: $p, value: (if $a != null and ($c // 0) > 0 then $a / $c else null end)}] | from_entries)}]
+		       | from_entries)}] | from_entries)')
 fi
 
 # ---- cold-path tax: the kernel path with xlane attached (steering another port) vs nothing ------------

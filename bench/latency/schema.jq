@@ -124,6 +124,7 @@ def check_results:
          t(["paired", "server"]; "string") + t(["paired", "references"]; "array")
          + t(["paired", "rounds"]; "number") + t(["paired", "runs"]; "array")
          + t(["paired", "ratios"]; "object")
+         + (if $pr.best_ratios != null then t(["paired", "best_ratios"]; "object") + t(["paired", "best"]; "object") else [] end)
          + ([($pr.ratios // {}) | to_entries[] | .key as $k | .value | to_entries[] | .key as $m
              | .value | to_entries[] | .key as $q | .value as $v
              | ["paired", "ratios", $k, $m, $q] as $p

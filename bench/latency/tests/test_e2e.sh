@@ -114,7 +114,12 @@ problems=$(jq -r '.paired as $p | if $p == null then "missing" elif $p.skipped t
 	 | select((.value.per_round | length) != $p.rounds) | "\($n) \($k) \(.key): \(.value.per_round | length) of \($p.rounds) rounds"),
 	($p.runs[0].results as $x | ($x["xlane-busypoll"]["pingpong-spin"].p50_ns / $x["dpdk-af_xdp"]["pingpong-spin"].p50_ns) as $want
 	 | $p.ratios["xlane-busypoll/dpdk-af_xdp"]["pingpong-spin"].p50.per_round[0] as $got
-	 | if $got != $want then "round 1 spin p50 ratio \($got), from its results \($want)" else empty end)
+	 | if $got != $want then "round 1 spin p50 ratio \($got), from its results \($want)" else empty end),
+	([$p.runs[].results["xlane-busypoll"]["pingpong-block"].p99_ns] | min) as $x
+	| ([$p.runs[].results["kernel-busypoll"]["pingpong-block"].p99_ns] | min) as $k
+	| (if $p.best["xlane-busypoll"]["pingpong-block"].p99_ns != $x then "best xlane block p99 is not the lowest round" else empty end),
+	  (if $p.best_ratios["xlane-busypoll/kernel-busypoll"]["pingpong-block"].p99 != $x / $k
+	   then "fastest-round block p99 ratio \($p.best_ratios["xlane-busypoll/kernel-busypoll"]["pingpong-block"].p99), want \($x / $k)" else empty end)
 	end' "$json")
 [ -z "$problems" ] || bad "paired rounds: $problems"
 grep -q "^paired rounds (xlane-busypoll" "$out/stdout.txt" || bad "stdout has no paired rounds"
