@@ -448,6 +448,11 @@ if [ ${#pair_list[@]} -gt 0 ]; then
 					client "$s" "paired-$w" "$srv_ip" "$f" --mode pingpong --wait "$w" \
 						--duration "$PAIR_DUR" --warmup "$PAIR_WARM" --repeat 1 --quiet || true
 					[ -s "$f" ] || continue
+					# a run that got no echo has no latency to compare: it is left out, and said
+					if [ "$(jq '.summary.received' "$f")" = 0 ]; then
+						say "paired round $round: $s got no echo with a $w client"
+						continue
+					fi
 					res=$(jq -c --arg s "$s" --arg k "pingpong-$w" --slurpfile d "$f" \
 						'.[$s][$k] = ($d[0].summary | {p50_ns: .latency_ns.p50.median, p99_ns: .latency_ns.p99.median,
 						                               sent, received, loss_ratio})' <<<"$res")
