@@ -17,7 +17,7 @@ logs=$(mktemp -d /tmp/xl-vg.XXXXXX)
 # --fair-sched=yes: Valgrind runs one thread at a time, and its default lock lets a thread that
 # never blocks (lat_client's open-loop sender, which polls) take it back again and again. On the
 # VM of 2026-12-05 that starved lat_client's simulated echo server: it read 42-133 of 400 probes
-# before the test ended, and lat_client failed 5 of 5 runs; with the fair ticket lock, 0 of 2.
+# before the test ended, and lat_client failed 5 of 5 runs; with the fair ticket lock, 0 of 5.
 valgrind --fair-sched=yes --error-exitcode=99 --leak-check=full \
 	--show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible \
 	--trace-children=yes --trace-children-skip='/usr/bin/*,/bin/*,/usr/sbin/*,/sbin/*' \
