@@ -10,15 +10,22 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export XL_UNDER_VALGRIND=1
-if [ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" != '177ELF' ]; then
-	exec "$@"
-fi
-logs=$(mktemp -d /tmp/xl-vg.XXXXXX)
 # --fair-sched=yes: Valgrind runs one thread at a time, and its default lock lets a thread that
 # never blocks (lat_client's open-loop sender, which polls) take it back again and again. On the
 # VM of 2026-12-05 that starved lat_client's simulated echo server: it read 42-133 of 400 probes
 # before the test ended, and lat_client failed 5 of 5 runs; with the fair ticket lock, 0 of 5.
-valgrind --fair-sched=yes --error-exitcode=99 --leak-check=full \
+# Through VALGRIND_OPTS it also reaches the shell-script tests that start Valgrind themselves
+# (test_cli.sh, test_cli_netns.sh, test_install.sh).
+# (netns-test.sh runs through this script and calls it again: the option goes in once)
+case " ${VALGRIND_OPTS:-} " in
+*" --fair-sched="*) ;;
+*) export VALGRIND_OPTS="--fair-sched=yes${VALGRIND_OPTS:+ $VALGRIND_OPTS}" ;;
+esac
+if [ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" != '177ELF' ]; then
+	exec "$@"
+fi
+logs=$(mktemp -d /tmp/xl-vg.XXXXXX)
+valgrind --error-exitcode=99 --leak-check=full \
 	--show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible \
 	--trace-children=yes --trace-children-skip='/usr/bin/*,/bin/*,/usr/sbin/*,/sbin/*' \
 	--child-silent-after-fork=no --log-file="$logs/vg.%p.log" \
