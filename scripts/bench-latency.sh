@@ -694,9 +694,17 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 	for s in "${rx_list[@]}"; do rx_runs[$s]='[]' rx_steer[$s]=; done
 	# Repetitions interleave the receivers (rep 1 of each, then rep 2 of each, ...): this VM's
 	# state moves within minutes (XDP_DROP's ceiling went from 1.2 M/s to 3.0 M/s between two
-	# repetitions of one run), and interleaving spreads that over every receiver alike.
+	# repetitions of one run), and interleaving spreads that over every receiver alike. Every
+	# other repetition runs the receivers in reverse order, so that a drift within a repetition
+	# does not always favour the same ones; the ratios within each repetition ("by_repetition")
+	# then compare receivers a few minutes apart at most.
 	for rep in $(seq "$RX_REPEAT"); do
-		for s in "${rx_list[@]}"; do
+		order=("${rx_list[@]}")
+		if [ $((rep % 2)) = 0 ]; then
+			order=()
+			for ((ri = ${#rx_list[@]} - 1; ri >= 0; ri--)); do order+=("${rx_list[ri]}"); done
+		fi
+		for s in "${order[@]}"; do
 			rx_parse "$s"
 			testbed_alive
 			rx_default
@@ -760,10 +768,10 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 			rx_default
 			# the run: its peak step (most received per second), and the highest rate it
 			# took with less than 0.1 % loss
-			rx_runs[$s]=$(jq -c --argjson steps "$steps" \
+			rx_runs[$s]=$(jq -c --argjson steps "$steps" --argjson rep "$rep" \
 				'if ($steps | length) == 0 then . else
 				 ($steps | max_by(.rx_pps)) as $p
-				 | . + [$p + {generator_limited: ($p.received >= 0.95 * $p.sent),
+				 | . + [$p + {rep: $rep, generator_limited: ($p.received >= 0.95 * $p.sent),
 				             max_lossfree_pps: ([$steps[] | select(.loss_ratio < 0.001) | .sent_pps] | max),
 				             steps: $steps}] end' <<<"${rx_runs[$s]}")
 		done
@@ -796,7 +804,19 @@ if [ ${#rx_list[@]} -gt 0 ]; then
 		         top("xlane-") as $x | top("dpdk-") as $d | top("kernel-recvmmsg-") as $k
 		         | {xlane: $x, dpdk: $d, "kernel-recvmmsg": $k,
 		            "xlane/dpdk": (if $x and $d then $x.rx_pps / $d.rx_pps else null end),
-		            "xlane/kernel-recvmmsg": (if $x and $k then $x.rx_pps / $k.rx_pps else null end)})}' <<<"$rx_res")
+		            "xlane/kernel-recvmmsg": (if $x and $k then $x.rx_pps / $k.rx_pps else null end)}),
+		  by_repetition: (def topr($p; $i): [$r | to_entries[] | select(.key | startswith($p)) | .key as $n
+		                                      | .value.runs[] | select(.rep == $i) | {receiver: $n, rx_pps}] | max_by(.rx_pps);
+		                  def over($a; $b): if $a and $b and $b.rx_pps > 0 then $a.rx_pps / $b.rx_pps else null end;
+		                  def spread: map(select(. != null)) | sort
+		                              | if length > 0 then {median: .[(length - 1) / 2 | floor], min: .[0], max: .[-1], n: length} else null end;
+		                  [[$r[].runs[].rep] | unique | .[] as $i
+		                   | topr("xlane-"; $i) as $x | topr("dpdk-"; $i) as $d | topr("kernel-recvmmsg-"; $i) as $k
+		                   | {rep: $i, xlane: $x, dpdk: $d, "kernel-recvmmsg": $k,
+		                      "xlane/dpdk": over($x; $d), "xlane/kernel-recvmmsg": over($x; $k)}] as $per
+		                  | {per_rep: $per,
+		                     ratios: {"xlane/dpdk": ($per | map(.["xlane/dpdk"]) | spread),
+		                              "xlane/kernel-recvmmsg": ($per | map(.["xlane/kernel-recvmmsg"]) | spread)}})}' <<<"$rx_res")
 fi
 
 # ---- results -------------------------------------------------------------------------------------------

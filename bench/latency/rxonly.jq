@@ -19,5 +19,13 @@ else
     "  ratios (best receive rate): " + ($r.ratios | to_entries | map("\(.key) \(.value | x)") | join(", ")),
     "  each receiver at its best placement: " + ([$r.best | to_entries[] | select(.value | type == "object")
       | "\(.key) \(.value.receiver) \(.value.rx_pps | k)/s"] | join(", "))
-      + "; xlane/dpdk \($r.best["xlane/dpdk"] | x), xlane/kernel-recvmmsg \($r.best["xlane/kernel-recvmmsg"] | x)"
+      + "; xlane/dpdk \($r.best["xlane/dpdk"] | x), xlane/kernel-recvmmsg \($r.best["xlane/kernel-recvmmsg"] | x)",
+    (if $r.by_repetition == null then empty else
+       $r.by_repetition as $b
+       | "  within each repetition (each side's best placement in it): "
+         + ([("xlane/dpdk", "xlane/kernel-recvmmsg") as $k | $b.ratios[$k] as $s
+             | "\($k) " + (if $s == null then "n/a"
+                           else "\($s.median | x) [\($s.min | x)-\($s.max | x)] over \($s.n) repetition(s)" end)]
+            | join(", "))
+     end)
 end

@@ -116,6 +116,16 @@ def check_results:
              | ["receive_only", "receivers", $k, "runs", $i] as $p
              | $doc | t($p + ["generator"]; "string") + t($p + ["received"]; "number")
                + t($p + ["sent"]; "number") + t($p + ["generator_limited"]; "boolean")] | add // [])
+         # the ratios within each repetition (documents before 2026-12-05 have none)
+         + (if $ro.by_repetition == null then [] else
+              t(["receive_only", "by_repetition", "per_rep"]; "array")
+              + ([($ro.by_repetition.per_rep // [])[] | .["xlane/dpdk"], .["xlane/kernel-recvmmsg"]]
+                 | rule(all(.[]; . == null or (type == "number" and . > 0));
+                        "receive_only.by_repetition.per_rep: a ratio that is not a positive number"))
+              + ([("xlane/dpdk", "xlane/kernel-recvmmsg") as $k
+                  | if $ro.by_repetition.ratios[$k] == null then []
+                    else $doc | check_spread(["receive_only", "by_repetition", "ratios", $k]) end] | add)
+            end)
        end)
   # paired rounds (documents before 2026-12-05 have none): every ratio is positive, and each
   # summary spans its rounds

@@ -161,6 +161,17 @@ jq -e '.receive_only.best as $b | ($b.xlane.receiver | startswith("xlane-")) and
 	and ($b["xlane/dpdk"] == $b.xlane.rx_pps / $b.dpdk.rx_pps)' "$json" >/dev/null ||
 	bad "receive-only: best placements/ratios wrong: $(jq -c .receive_only.best "$json")"
 grep -q "each receiver at its best placement" "$out/stdout.txt" || bad "stdout has no best-placement line"
+# within each repetition: every run says its repetition, and each side's figure is its best
+# receiver in that repetition, the ratio recomputed from them
+problems=$(jq -r '.receive_only as $r
+	| ($r.receivers | to_entries[] | .key as $k | .value.runs[] | select(.rep == null) | "\($k): a run without its repetition"),
+	  (($r.by_repetition.per_rep // []) | if length == 0 then "no by_repetition.per_rep" else .[] end
+	   | .rep as $i | .xlane as $x | .dpdk as $d
+	   | ([$r.receivers | to_entries[] | select(.key | startswith("xlane-")) | .value.runs[] | select(.rep == $i) | .rx_pps] | max) as $xm
+	   | (if $x.rx_pps != $xm then "rep \($i): xlane \($x.rx_pps), its best run \($xm)" else empty end),
+	     (if .["xlane/dpdk"] != $x.rx_pps / $d.rx_pps then "rep \($i): xlane/dpdk \(.["xlane/dpdk"]), want \($x.rx_pps / $d.rx_pps)" else empty end))' "$json")
+[ -z "$problems" ] || bad "receive-only by repetition: $problems"
+grep -q "within each repetition" "$out/stdout.txt" || bad "stdout has no within-repetition ratios"
 # the JSON records the command line it was run with, options included
 jq -e --arg o "$out" '.command | startswith("scripts/bench-latency.sh --quick ") and contains("--out \($o) --nice -5")' \
 	"$json" >/dev/null || bad "command not recorded with its options: $(jq -c .command "$json")"
