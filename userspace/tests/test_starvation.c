@@ -113,9 +113,9 @@ Test(starvation, pool_smaller_than_the_rings, .fini = nstest_fini, .timeout = 12
 	/*
 	 * 1. flood: bursts of BURST packets, one flow per burst, each burst one sendmmsg() call,
 	 * bounded in count and time. One call per burst keeps the flood faster than the worker can
-	 * refill, also under Valgrind: there a sendto() per packet gave the worker (serialised with the
-	 * sender under Valgrind) a turn between packets, and with fair scheduling it kept up with 64 frames
-	 * (no starvation, 3 failures in 5 runs).
+	 * refill, also under Valgrind: there a sendto() per packet gave the worker (serialised with
+	 * the sender under Valgrind) a turn between packets, and with fair scheduling it kept up with
+	 * 64 frames (no starvation, 3 failures in 5 runs).
 	 */
 	t0 = now_ms();
 	while (sent < want && now_ms() - t0 < 10000) {
